@@ -1,0 +1,168 @@
+/** The OpenAPI 3.1 document, generated from the same zod schemas the routes and the standard use. */
+import { z } from 'zod';
+import { ERROR_CODES } from '../errors.ts';
+import { jsonSchemaFile } from '../standard/json-schema.ts';
+import { STANDARD_VERSION } from '../standard/schema.ts';
+import {
+  errorSchema,
+  organizationSchema,
+  publishQuery,
+  publishReportSchema,
+  recordDetailSchema,
+  recordListQuery,
+  recordListSchema,
+  validationReportSchema,
+  withdrawBody,
+} from './schemas.ts';
+
+type Json = Record<string, unknown>;
+
+const jsonSchema = (schema: z.ZodType): Json => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'output', unrepresentable: 'any' }) as Json;
+  return rest;
+};
+
+function queryParameters(schema: z.ZodObject): Json[] {
+  const js = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as { properties: Record<string, Json>; required?: string[] };
+  return Object.entries(js.properties).map(([name, property]) => {
+    const { description, ...rest } = property;
+    return { name, in: 'query', required: (js.required ?? []).includes(name), description, schema: rest };
+  });
+}
+
+const pathParam = (name: string, description: string): Json => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+
+const errorResponses = (...codes: Array<keyof typeof ERROR_CODES>): Json => {
+  const out: Json = {};
+  for (const code of codes) {
+    const status = String(ERROR_CODES[code].status);
+    const existing = out[status] as { description: string } | undefined;
+    out[status] = {
+      description: existing ? `${existing.description}; ${code}` : code,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
+  }
+  return out;
+};
+
+const ok = (description: string, ref: string): Json => ({ description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+
+const recordBody: Json = {
+  required: true,
+  description:
+    'Záznamy podle standardu: JSON (záznam, pole záznamů, nebo {"typ": …, "zaznamy": […]}), NDJSON (záznam na řádek) nebo CSV (hlavička se sloupci standardu; UTF-8 nebo windows-1250; oddělovač , ; nebo tabulátor).',
+  content: {
+    'application/json': { schema: { $ref: '#/components/schemas/RecordFile' } },
+    'application/x-ndjson': { schema: { type: 'string' } },
+    'text/csv': { schema: { type: 'string' } },
+  },
+};
+
+export function buildOpenApi(baseUrl: string): Json {
+  const { $schema: _s, $id: _id, ...recordFile } = jsonSchemaFile(baseUrl, 'soubor');
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Otevřená města – API registru smluv, objednávek a faktur',
+      version: '1.0.0',
+      description: `Čtení a publikace záznamů podle standardu Otevřená města ${STANDARD_VERSION}. Chyby mají stabilní kódy (viz schéma Error). Zápis vyžaduje token organizace v hlavičce Authorization: Bearer.`,
+    },
+    servers: [{ url: baseUrl }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Token organizace (om token create --org IČO).' } },
+      schemas: {
+        Error: {
+          ...jsonSchema(errorSchema),
+          description: `Kódy chyb: ${Object.entries(ERROR_CODES)
+            .map(([code, info]) => `${code} (${info.status}): ${info.description}`)
+            .join(' | ')}`,
+        },
+        Organization: jsonSchema(organizationSchema),
+        RecordList: jsonSchema(recordListSchema),
+        RecordDetail: jsonSchema(recordDetailSchema),
+        PublishReport: jsonSchema(publishReportSchema),
+        ValidationReport: jsonSchema(validationReportSchema),
+        WithdrawRequest: jsonSchema(withdrawBody),
+        RecordFile: recordFile,
+      },
+    },
+    paths: {
+      '/api/v1/organizations': {
+        get: {
+          summary: 'Seznam organizací',
+          operationId: 'listOrganizations',
+          parameters: [
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+            { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0 } },
+          ],
+          responses: { '200': { description: 'Organizace', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Organization' } }, total: { type: 'integer' } } } } } } },
+        },
+      },
+      '/api/v1/organizations/{ico}': {
+        get: {
+          summary: 'Organizace podle IČO',
+          operationId: 'getOrganization',
+          parameters: [pathParam('ico', 'IČO organizace')],
+          responses: { '200': ok('Organizace', 'Organization'), ...errorResponses('not_found') },
+        },
+      },
+      '/api/v1/records': {
+        get: {
+          summary: 'Záznamy všech organizací s filtry a stránkováním kurzorem (nejnovější první)',
+          operationId: 'listRecords',
+          parameters: queryParameters(recordListQuery),
+          responses: { '200': ok('Stránka záznamů', 'RecordList'), ...errorResponses('bad_request', 'not_found') },
+        },
+      },
+      '/api/v1/organizations/{ico}/records': {
+        get: {
+          summary: 'Záznamy jedné organizace',
+          operationId: 'listOrganizationRecords',
+          parameters: [pathParam('ico', 'IČO organizace'), ...queryParameters(recordListQuery.omit({ organization: true }))],
+          responses: { '200': ok('Stránka záznamů', 'RecordList'), ...errorResponses('bad_request', 'not_found') },
+        },
+        post: {
+          summary: 'Publikovat záznamy (vytvořit, nová verze, beze změny, odmítnuto)',
+          operationId: 'publishRecords',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace'), ...queryParameters(publishQuery)],
+          requestBody: recordBody,
+          responses: {
+            '200': ok('Výsledek pro každý záznam', 'PublishReport'),
+            ...errorResponses('unreadable_input', 'unauthorized', 'forbidden', 'not_found', 'payload_too_large', 'unsupported_media_type', 'atomic_rejected'),
+          },
+        },
+      },
+      '/api/v1/organizations/{ico}/records/{id}': {
+        get: {
+          summary: 'Záznam se všemi verzemi a rozdíly mezi nimi',
+          operationId: 'getRecord',
+          parameters: [pathParam('ico', 'IČO organizace'), pathParam('id', 'Identifikátor záznamu (URL-kódovaný)')],
+          responses: { '200': ok('Záznam', 'RecordDetail'), ...errorResponses('not_found') },
+        },
+      },
+      '/api/v1/organizations/{ico}/records/{id}/withdraw': {
+        post: {
+          summary: 'Znepřístupnit záznam (s důvodem; historie zůstává veřejná)',
+          operationId: 'withdrawRecord',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace'), pathParam('id', 'Identifikátor záznamu')],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/WithdrawRequest' } } } },
+          responses: { '200': ok('Záznam po znepřístupnění', 'RecordDetail'), ...errorResponses('unauthorized', 'forbidden', 'not_found', 'conflict', 'validation_failed') },
+        },
+      },
+      '/api/v1/validate': {
+        post: {
+          summary: 'Validátor: zkontroluje soubor podle standardu, nic neukládá',
+          operationId: 'validate',
+          parameters: queryParameters(publishQuery.pick({ typ: true })),
+          requestBody: recordBody,
+          responses: { '200': ok('Protokol shody', 'ValidationReport'), ...errorResponses('unreadable_input', 'payload_too_large', 'unsupported_media_type') },
+        },
+      },
+      '/healthz': {
+        get: { summary: 'Stav služby (odpovídá, jakmile je databáze dostupná)', operationId: 'health', responses: { '200': { description: 'OK' }, '503': { description: 'Databáze nedostupná' } } },
+      },
+    },
+  };
+}

@@ -1,0 +1,269 @@
+/**
+ * `om`, the command line: om serve | migrate | demo | token create|list|revoke | validate | publish | organizations import.
+ * Messages for people are Czech; logs (stderr, JSON) are English.
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import { loadConfig } from '../config.ts';
+import { openDatabase } from '../db/connection.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { createContext, type AppContext } from '../context.ts';
+import { createLogger } from '../shared/log.ts';
+import { AppError } from '../errors.ts';
+import { createApp } from '../app.tsx';
+import { loadDemo } from '../demo/demo.ts';
+import { formatFromFileName, type InputFormat } from '../publishing/input.ts';
+import { RECORD_TYPES, type RecordType } from '../standard/schema.ts';
+import { readOrganizationCsv, readOvmXml, type OrganizationSourceRow } from '../organizations/import.ts';
+import { progressReporter } from './progress.ts';
+
+const USAGE = `Použití: om PŘÍKAZ [volby]
+
+  serve                         spustí portál (migruje; do prázdné databáze nahraje ukázková data)
+  migrate                       převede databázi na nejnovější schéma
+  demo                          nahraje ukázková data (skutečná města, vygenerované záznamy)
+  token create --org IČO [--label TEXT]   vytvoří přístupový token organizace (zobrazí se jen jednou)
+  token list --org IČO          vypíše tokeny organizace
+  token revoke ID               zruší token
+  validate SOUBOR [--typ T] [--json]      ověří soubor podle standardu, nic neukládá
+  publish --org IČO SOUBOR [--typ T] [--atomic] [--note TEXT] [--json]
+                                zveřejní záznamy ze souboru (CSV, JSON, NDJSON)
+  organizations import SOUBOR   nahraje organizace ze Seznamu OVM (XML) nebo CSV
+                                (ico;nazev;druh;kodObce;datovaSchranka;pocetObyvatel;icoNadrizene)
+
+Proměnné prostředí: PORT, HOST, DATA_DIR, DATABASE_URL, BASE_URL, LOG_LEVEL (viz README).`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+async function withContext<T>(work: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const db = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(db);
+    return await work(createContext(config, db, logger));
+  } finally {
+    await db.close();
+  }
+}
+
+function typeOption(value: string | undefined): RecordType | undefined {
+  if (value === undefined) return undefined;
+  if (!(RECORD_TYPES as readonly string[]).includes(value)) fail(`Neznámý typ „${value}“: použijte smlouva, objednavka nebo faktura.`);
+  return value as RecordType;
+}
+
+function fileArgument(path: string | undefined): string {
+  if (!path) fail('Chybí soubor.');
+  if (!existsSync(path)) fail(`Soubor ${path} neexistuje.`);
+  return path;
+}
+
+function formatOf(path: string): InputFormat | undefined {
+  return formatFromFileName(basename(path));
+}
+
+async function cmdServe(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const db = openDatabase(config.databaseUrl);
+  await migrateToLatest(db);
+  const ctx = createContext(config, db, logger);
+  if ((await ctx.organizations.count()) === 0) {
+    const demo = await loadDemo(ctx);
+    logger.info('empty database: demo data loaded', demo);
+  }
+  const app = createApp(ctx);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    logger.info('portal listening', { url: config.baseUrl, port: info.port, database: db.target });
+    process.stdout.write(`Portál běží na ${config.baseUrl} (databáze ${db.target}).\n`);
+  });
+  const stop = () => {
+    server.close();
+    void db.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function cmdToken(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, options: { org: { type: 'string' }, label: { type: 'string' } }, allowPositionals: true });
+  const [action, id] = positionals;
+  await withContext(async (ctx) => {
+    if (action === 'create' || action === 'list') {
+      if (!values.org) fail('Zadejte organizaci: --org IČO');
+      const organization = await ctx.organizations.getByIco(values.org);
+      if (action === 'create') {
+        const created = await ctx.tokens.create(organization, values.label ?? 'cli');
+        process.stderr.write(`Token ${created.id} pro ${organization.name} (uschovejte jej, znovu se nezobrazí):\n`);
+        process.stdout.write(`${created.token}\n`);
+      } else {
+        for (const token of await ctx.tokens.list(organization)) {
+          process.stdout.write(`${token.id}\t${token.label}\tvytvořen ${token.created_at}\t${token.revoked_at ? `zrušen ${token.revoked_at}` : 'aktivní'}\n`);
+        }
+      }
+    } else if (action === 'revoke') {
+      if (!id || !/^\d+$/.test(id)) fail('Zadejte číslo tokenu: om token revoke ID');
+      await ctx.tokens.revoke(Number(id));
+      process.stdout.write(`Token ${id} zrušen.\n`);
+    } else {
+      fail('Použití: om token create|list --org IČO, om token revoke ID');
+    }
+  });
+}
+
+async function cmdValidate(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { typ: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+  const path = fileArgument(positionals[0]);
+  const { PublishingService } = await import('../publishing/service.ts');
+  const service = new PublishingService(undefined as never, undefined as never);
+  const progress = progressReporter('Kontrola');
+  const report = await service.validateFile(createReadStream(path), { format: formatOf(path), defaultType: typeOption(values.typ), onProgress: (n) => progress.update(n) });
+  progress.finish();
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } else {
+    const s = report.summary;
+    process.stdout.write(`${path}: ${s.read} záznamů, ${s.valid} v pořádku, ${s.rejected} odmítnuto, ${s.withWarnings} s varováním (kvalita A ${s.quality.A}, B ${s.quality.B}, C ${s.quality.C})\n`);
+    for (const issue of report.fileIssues) process.stdout.write(`  soubor: ${issue.message}\n`);
+    for (const row of report.rows) {
+      for (const issue of row.issues) {
+        process.stdout.write(`  řádek ${row.line}${row.id ? ` (${row.id})` : ''}: ${issue.severity === 'error' ? 'CHYBA' : 'varování'} ${issue.path || '—'}: ${issue.message}\n`);
+      }
+    }
+  }
+  return report.summary.rejected > 0 ? 1 : 0;
+}
+
+async function cmdPublish(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { org: { type: 'string' }, typ: { type: 'string' }, atomic: { type: 'boolean' }, note: { type: 'string' }, json: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  if (!values.org) fail('Zadejte organizaci: --org IČO');
+  const path = fileArgument(positionals[0]);
+  return withContext(async (ctx) => {
+    const organization = await ctx.organizations.getByIco(values.org!);
+    const progress = progressReporter('Publikace');
+    const report = await ctx.publishing.publishFile(organization, createReadStream(path, { highWaterMark: 1 << 20 }), {
+      format: formatOf(path),
+      defaultType: typeOption(values.typ),
+      atomic: values.atomic,
+      note: values.note,
+      source: `cli:${basename(path)}`,
+      keepOutcomes: 'problems',
+      maxOutcomes: 10_000,
+      onProgress: (counts) => progress.update(counts.read),
+    });
+    progress.finish();
+    ctx.logger.info('file published', { file: path, organization: organization.ico, read: report.read, created: report.created, newVersions: report.newVersions, unchanged: report.unchanged, rejected: report.rejected });
+    if (values.json) {
+      const { outcomes, ...counts } = report;
+      process.stdout.write(`${JSON.stringify({ ...counts, issues: outcomes })}\n`);
+    } else {
+      process.stdout.write(
+        `${organization.name}: přečteno ${report.read}, nových ${report.created}, nových verzí ${report.newVersions}, beze změny ${report.unchanged}, odmítnuto ${report.rejected}\n`,
+      );
+      for (const outcome of report.outcomes.filter((o) => o.status === 'rejected')) {
+        for (const issue of outcome.issues) process.stdout.write(`  řádek ${outcome.line}${outcome.id ? ` (${outcome.id})` : ''}: ${issue.path || '—'}: ${issue.message}\n`);
+      }
+    }
+    return report.rejected > 0 ? 1 : 0;
+  });
+}
+
+async function cmdOrganizations(args: string[]): Promise<number> {
+  const [action, path] = args;
+  if (action !== 'import') fail('Použití: om organizations import SOUBOR');
+  const file = fileArgument(path);
+  return withContext(async (ctx) => {
+    const rows: AsyncIterable<OrganizationSourceRow> = file.toLowerCase().endsWith('.xml') ? readOvmXml(createReadStream(file)) : readOrganizationCsv(createReadStream(file));
+    const counts = { read: 0, created: 0, updated: 0, unchanged: 0, rejected: 0 };
+    const pendingParents: Array<{ line: number; input: Parameters<AppContext['organizations']['upsert']>[0] }> = [];
+    const apply = async (line: number, input: Parameters<AppContext['organizations']['upsert']>[0]) => {
+      try {
+        const { outcome } = await ctx.organizations.upsert(input);
+        counts[outcome]++;
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        counts.rejected++;
+        process.stdout.write(`  řádek ${line}: ${error.userMessage}\n`);
+      }
+    };
+    for await (const row of rows) {
+      counts.read++;
+      if ('error' in row) {
+        counts.rejected++;
+        process.stdout.write(`  řádek ${row.line}: ${row.error}\n`);
+        continue;
+      }
+      // A parent may come later in the file; such rows are stored after the rest.
+      if (row.input.parentIco && !(await ctx.organizations.findByIco(row.input.parentIco))) pendingParents.push(row);
+      else await apply(row.line, row.input);
+    }
+    for (const row of pendingParents) await apply(row.line, row.input);
+    process.stdout.write(`Organizace: přečteno ${counts.read}, nových ${counts.created}, změněných ${counts.updated}, beze změny ${counts.unchanged}, odmítnuto ${counts.rejected}\n`);
+    return counts.rejected > 0 ? 1 : 0;
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      await cmdServe();
+      return -1;
+    case 'migrate':
+      await withContext(async (ctx) => {
+        process.stdout.write(`Databáze ${ctx.db.target} je na nejnovějším schématu.\n`);
+      });
+      return 0;
+    case 'demo':
+      await withContext(async (ctx) => {
+        const result = await loadDemo(ctx);
+        process.stdout.write(`Ukázková data: ${result.organizations} organizací, ${result.created} nových záznamů.\n`);
+      });
+      return 0;
+    case 'token':
+      await cmdToken(rest);
+      return 0;
+    case 'validate':
+      return cmdValidate(rest);
+    case 'publish':
+      return cmdPublish(rest);
+    case 'organizations':
+      return cmdOrganizations(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    default:
+      process.stderr.write(`Neznámý příkaz „${command}“.\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+const isEntry = process.argv[1] && /cli[\\/]main\.ts$|bin[\\/]om\.mjs$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (error instanceof AppError) {
+        process.stderr.write(`Chyba: ${error.userMessage}\n`);
+        process.exitCode = error.code === 'internal_error' ? 70 : 1;
+      } else {
+        process.stderr.write(`Neočekávaná chyba: ${(error as Error).stack ?? String(error)}\n`);
+        process.exitCode = 70;
+      }
+    },
+  );
+}

@@ -1,0 +1,29 @@
+/** Wires repositories and services over one database; the edges (API, pages, CLI) receive this. */
+import type { Config } from './config.ts';
+import type { Db } from './db/connection.ts';
+import type { Logger } from './shared/log.ts';
+import { OrganizationRepository } from './organizations/repository.ts';
+import { OrganizationService } from './organizations/service.ts';
+import { RegisterRepository } from './register/repository.ts';
+import { RegisterService } from './register/service.ts';
+import { TokenRepository } from './tokens/repository.ts';
+import { TokenService } from './tokens/service.ts';
+import { PublishingService } from './publishing/service.ts';
+
+export interface AppContext {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  organizations: OrganizationService;
+  register: RegisterService;
+  tokens: TokenService;
+  publishing: PublishingService;
+}
+
+export function createContext(config: Config, db: Db, logger: Logger): AppContext {
+  const organizations = new OrganizationService(new OrganizationRepository(db.kysely));
+  const register = new RegisterService(new RegisterRepository(db.kysely));
+  const tokens = new TokenService(new TokenRepository(db.kysely));
+  const publishing = new PublishingService(organizations, register);
+  return { config, db, logger, organizations, register, tokens, publishing };
+}

@@ -1,0 +1,55 @@
+/**
+ * Opens the database named by a URL: `sqlite:/path/file.sqlite` (the default, embedded) or `postgres://…`.
+ * Everything dialect-specific lives in src/db; repositories above it see one Kysely<Database>.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: DialectName;
+  /** Human-readable target for logs, without credentials. */
+  target: string;
+  close(): Promise<void>;
+}
+
+// int8 (bigint, count(*)) arrives as a string by default; our values (haléře, ids) fit a double exactly.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export function isPostgresUrl(url: string): boolean {
+  return url.startsWith('postgres://') || url.startsWith('postgresql://');
+}
+
+export function openDatabase(url: string, options: { searchPath?: string; poolSize?: number } = {}): Db {
+  if (isPostgresUrl(url)) {
+    // `?schema=name` selects a schema (used by tests and by installations sharing one database).
+    const parsedUrl = new URL(url);
+    const schema = parsedUrl.searchParams.get('schema');
+    parsedUrl.searchParams.delete('schema');
+    const searchPath = options.searchPath ?? schema ?? undefined;
+    if (searchPath && !/^[a-z_][a-z0-9_]*$/i.test(searchPath)) throw new Error(`invalid schema name "${searchPath}"`);
+    const pool = new pg.Pool({
+      connectionString: parsedUrl.toString(),
+      max: options.poolSize ?? 10,
+      ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
+    });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { kysely, dialect: 'postgres', target: `postgres://${parsedUrl.host}${parsedUrl.pathname}`, close: () => kysely.destroy() };
+  }
+  const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -65536');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { kysely, dialect: 'sqlite', target: `sqlite:${file}`, close: () => kysely.destroy() };
+}

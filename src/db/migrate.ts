@@ -1,0 +1,21 @@
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import type { Db, DialectName } from './connection.ts';
+import * as m0001 from './migrations/2026-11-26-0001-register.ts';
+
+type DialectMigration = { up(db: Kysely<unknown>, dialect: DialectName): Promise<void> };
+
+/** Dated migrations in order. A migration file is frozen once committed; changes come as new files. */
+const MIGRATIONS: Record<string, DialectMigration> = {
+  '2026-11-26-0001-register': m0001,
+};
+
+export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, migration] of Object.entries(MIGRATIONS)) {
+    migrations[name] = { up: (kysely) => migration.up(kysely, db.dialect) };
+  }
+  const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}

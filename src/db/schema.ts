@@ -1,0 +1,91 @@
+/** Table types for Kysely. Money columns are integer haléře, dates `YYYY-MM-DD`, timestamps UTC ISO strings. */
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export interface OrganizationsTable {
+  id: Generated<number>;
+  ico: string;
+  name: string;
+  name_folded: string;
+  kind: string;
+  ruian_code: string | null;
+  data_box: string | null;
+  parent_id: number | null;
+  population: number | null;
+  is_demo: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  organization_id: number;
+  token_hash: string;
+  label: string;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface RecordsTable {
+  id: Generated<number>;
+  organization_id: number;
+  record_key: string;
+  type: string;
+  status: string;
+  current_version_no: number;
+  content_hash: string;
+  subject: string;
+  own_number: string | null;
+  primary_date: string;
+  amount_without_vat: number | null;
+  amount_with_vat: number | null;
+  currency: string;
+  quality: string;
+  has_attachment: number;
+  search_text: string;
+  first_published_at: string;
+  updated_at: string;
+  withdrawn_at: string | null;
+  withdrawal_reason: string | null;
+}
+
+export interface RecordVersionsTable {
+  id: Generated<number>;
+  record_id: number;
+  version_no: number;
+  change: string;
+  content: string;
+  content_hash: string;
+  quality: string;
+  quality_gaps: string;
+  warnings: string;
+  redactions: string;
+  personal_data: string | null;
+  note: string | null;
+  source: string;
+  published_at: string;
+}
+
+export interface RecordPartiesTable {
+  record_id: number;
+  version_no: number;
+  position: number;
+  name: string;
+  name_folded: string;
+  ico: string | null;
+  foreign_id: string | null;
+  role: string;
+}
+
+export interface Database {
+  organizations: OrganizationsTable;
+  api_tokens: ApiTokensTable;
+  records: RecordsTable;
+  record_versions: RecordVersionsTable;
+  record_parties: RecordPartiesTable;
+}
+
+export type OrganizationRow = Selectable<OrganizationsTable>;
+export type RecordRow = Selectable<RecordsTable>;
+export type RecordVersionRow = Selectable<RecordVersionsTable>;
+export type NewRecordRow = Insertable<RecordsTable>;

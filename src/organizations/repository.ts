@@ -1,0 +1,74 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, OrganizationRow } from '../db/schema.ts';
+
+export interface OrganizationWrite {
+  ico: string;
+  name: string;
+  name_folded: string;
+  kind: string;
+  ruian_code: string | null;
+  data_box: string | null;
+  parent_id: number | null;
+  population: number | null;
+  is_demo: number;
+}
+
+export interface OrganizationStats extends OrganizationRow {
+  record_count: number;
+  last_updated_at: string | null;
+}
+
+export class OrganizationRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  findByIco(ico: string): Promise<OrganizationRow | undefined> {
+    return this.db.selectFrom('organizations').selectAll().where('ico', '=', ico).executeTakeFirst();
+  }
+
+  findById(id: number): Promise<OrganizationRow | undefined> {
+    return this.db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findByDataBox(dataBox: string): Promise<OrganizationRow | undefined> {
+    return this.db.selectFrom('organizations').selectAll().where('data_box', '=', dataBox).executeTakeFirst();
+  }
+
+  async insert(values: OrganizationWrite, now: string): Promise<OrganizationRow> {
+    return this.db
+      .insertInto('organizations')
+      .values({ ...values, created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async update(id: number, values: Partial<OrganizationWrite>, now: string): Promise<OrganizationRow> {
+    return this.db
+      .updateTable('organizations')
+      .set({ ...values, updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  children(parentId: number): Promise<OrganizationRow[]> {
+    return this.db.selectFrom('organizations').selectAll().where('parent_id', '=', parentId).orderBy('name_folded').execute();
+  }
+
+  /** Organisations with their record counts, most recently updated data first. */
+  async listWithStats(options: { limit: number; offset: number; onlyWithRecords?: boolean }): Promise<OrganizationStats[]> {
+    let query = this.db
+      .selectFrom('organizations as o')
+      .leftJoin('records as r', 'r.organization_id', 'o.id')
+      .selectAll('o')
+      .select((eb) => [eb.fn.count<number>('r.id').as('record_count'), eb.fn.max('r.updated_at').as('last_updated_at')])
+      .groupBy('o.id');
+    if (options.onlyWithRecords) query = query.having((eb) => eb.fn.count('r.id'), '>', 0);
+    const rows = await query.orderBy(sql`coalesce(max(r.updated_at), '')`, 'desc').orderBy('o.name_folded').limit(options.limit).offset(options.offset).execute();
+    return rows.map((row) => ({ ...row, record_count: Number(row.record_count), last_updated_at: row.last_updated_at ?? null }));
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('organizations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

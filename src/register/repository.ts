@@ -1,0 +1,226 @@
+/** All SQL of the register. Versions are only ever inserted; records are updated to point at their newest version. */
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import type { Database, NewRecordRow, RecordRow, RecordsTable, RecordVersionRow } from '../db/schema.ts';
+
+type RecordsEb = ExpressionBuilder<Database & { r: RecordsTable }, 'r'>;
+
+export interface RecordState {
+  id: number;
+  record_key: string;
+  content_hash: string;
+  status: string;
+  current_version_no: number;
+}
+
+export interface RecordListFilter {
+  organizationIds?: number[];
+  type?: string;
+  partyIco?: string;
+  dateFrom?: string;
+  dateTo?: string;
+  amountFrom?: number;
+  amountTo?: number;
+  /** Folded search tokens; every one must start a word of the record's text. */
+  tokens?: string[];
+  includeWithdrawn?: boolean;
+}
+
+export interface RecordListCursor {
+  date: string;
+  id: number;
+}
+
+export type RecordListRow = RecordRow & { organization_ico: string; organization_name: string };
+
+// SQLite allows 32766 bound parameters per statement and PostgreSQL 65535; stay well below both.
+const MAX_PARAMS = 30000;
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export class RegisterRepository {
+  constructor(private readonly db: Kysely<Database> | Transaction<Database>) {}
+
+  async inTransaction<T>(work: (repository: RegisterRepository) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return work(this);
+    return (this.db as Kysely<Database>).transaction().execute((trx) => work(new RegisterRepository(trx)));
+  }
+
+  async findStates(organizationId: number, keys: string[]): Promise<Map<string, RecordState>> {
+    const states = new Map<string, RecordState>();
+    for (const part of chunk(keys, 5000)) {
+      const rows = await this.db
+        .selectFrom('records')
+        .select(['id', 'record_key', 'content_hash', 'status', 'current_version_no'])
+        .where('organization_id', '=', organizationId)
+        .where('record_key', 'in', part)
+        .execute();
+      for (const row of rows) states.set(row.record_key, row);
+    }
+    return states;
+  }
+
+  /**
+   * Inserts new records and moves existing ones to a new version in one statement per chunk.
+   * The version number is incremented by the database, so concurrent publishers cannot reuse one.
+   */
+  async upsertRecords(rows: NewRecordRow[]): Promise<Array<{ id: number; record_key: string; current_version_no: number }>> {
+    if (rows.length === 0) return [];
+    const perRow = Object.keys(rows[0]!).length;
+    const out: Array<{ id: number; record_key: string; current_version_no: number }> = [];
+    for (const part of chunk(rows, Math.floor(MAX_PARAMS / perRow))) {
+      const result = await this.db
+        .insertInto('records')
+        .values(part)
+        .onConflict((oc) =>
+          oc.columns(['organization_id', 'record_key']).doUpdateSet((eb) => ({
+            current_version_no: eb(eb.ref('records.current_version_no'), '+', 1),
+            type: eb.ref('excluded.type'),
+            status: eb.ref('excluded.status'),
+            content_hash: eb.ref('excluded.content_hash'),
+            subject: eb.ref('excluded.subject'),
+            own_number: eb.ref('excluded.own_number'),
+            primary_date: eb.ref('excluded.primary_date'),
+            amount_without_vat: eb.ref('excluded.amount_without_vat'),
+            amount_with_vat: eb.ref('excluded.amount_with_vat'),
+            currency: eb.ref('excluded.currency'),
+            quality: eb.ref('excluded.quality'),
+            has_attachment: eb.ref('excluded.has_attachment'),
+            search_text: eb.ref('excluded.search_text'),
+            updated_at: eb.ref('excluded.updated_at'),
+            withdrawn_at: null,
+            withdrawal_reason: null,
+          })),
+        )
+        .returning(['id', 'record_key', 'current_version_no'])
+        .execute();
+      out.push(...result);
+    }
+    return out;
+  }
+
+  async insertVersions(rows: Array<Insertable<Database['record_versions']>>): Promise<void> {
+    if (rows.length === 0) return;
+    const perRow = Object.keys(rows[0]!).length;
+    for (const part of chunk(rows, Math.floor(MAX_PARAMS / perRow))) {
+      await this.db.insertInto('record_versions').values(part).execute();
+    }
+  }
+
+  async insertParties(rows: Array<Insertable<Database['record_parties']>>): Promise<void> {
+    if (rows.length === 0) return;
+    for (const part of chunk(rows, Math.floor(MAX_PARAMS / 8))) {
+      await this.db.insertInto('record_parties').values(part).execute();
+    }
+  }
+
+  async markWithdrawn(recordId: number, versionNo: number, reason: string, at: string): Promise<void> {
+    await this.db
+      .updateTable('records')
+      .set({ status: 'withdrawn', current_version_no: versionNo, withdrawn_at: at, withdrawal_reason: reason, updated_at: at })
+      .where('id', '=', recordId)
+      .execute();
+  }
+
+  async copyParties(recordId: number, fromVersion: number, toVersion: number): Promise<void> {
+    await this.db
+      .insertInto('record_parties')
+      .columns(['record_id', 'version_no', 'position', 'name', 'name_folded', 'ico', 'foreign_id', 'role'])
+      .expression((eb) =>
+        eb
+          .selectFrom('record_parties')
+          .select(['record_id', sql.lit(toVersion).as('version_no'), 'position', 'name', 'name_folded', 'ico', 'foreign_id', 'role'])
+          .where('record_id', '=', recordId)
+          .where('version_no', '=', fromVersion),
+      )
+      .execute();
+  }
+
+  async versionRow(recordId: number, versionNo: number): Promise<Omit<RecordVersionRow, 'personal_data' | 'id'> | undefined> {
+    return this.db
+      .selectFrom('record_versions')
+      .select(['record_id', 'version_no', 'change', 'content', 'content_hash', 'quality', 'quality_gaps', 'warnings', 'redactions', 'note', 'source', 'published_at'])
+      .where('record_id', '=', recordId)
+      .where('version_no', '=', versionNo)
+      .executeTakeFirst();
+  }
+
+  findRecord(organizationId: number, key: string): Promise<RecordRow | undefined> {
+    return this.db.selectFrom('records').selectAll().where('organization_id', '=', organizationId).where('record_key', '=', key).executeTakeFirst();
+  }
+
+  /** Versions of a record, oldest first; personal data is never selected. */
+  versions(recordId: number): Promise<Array<Omit<RecordVersionRow, 'personal_data'>>> {
+    return this.db
+      .selectFrom('record_versions')
+      .select(['id', 'record_id', 'version_no', 'change', 'content', 'content_hash', 'quality', 'quality_gaps', 'warnings', 'redactions', 'note', 'source', 'published_at'])
+      .where('record_id', '=', recordId)
+      .orderBy('version_no')
+      .execute();
+  }
+
+  async list(filter: RecordListFilter, cursor: RecordListCursor | undefined, limit: number): Promise<RecordListRow[]> {
+    let query = this.db
+      .selectFrom('records as r')
+      .innerJoin('organizations as o', 'o.id', 'r.organization_id')
+      .selectAll('r')
+      .select(['o.ico as organization_ico', 'o.name as organization_name']);
+    query = query.where((eb) => this.filterExpression(eb as unknown as RecordsEb, filter));
+    if (cursor) {
+      query = query.where((eb) =>
+        eb.or([eb('r.primary_date', '<', cursor.date), eb.and([eb('r.primary_date', '=', cursor.date), eb('r.id', '<', cursor.id)])]),
+      );
+    }
+    return query.orderBy('r.primary_date', 'desc').orderBy('r.id', 'desc').limit(limit).execute();
+  }
+
+  async count(filter: RecordListFilter): Promise<number> {
+    const row = await this.db
+      .selectFrom('records as r')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => this.filterExpression(eb, filter))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  private filterExpression(eb: RecordsEb, filter: RecordListFilter): Expression<SqlBool> {
+    const conditions: Expression<SqlBool>[] = [];
+    if (!filter.includeWithdrawn) conditions.push(eb('r.status', '=', 'published'));
+    if (filter.organizationIds) conditions.push(eb('r.organization_id', 'in', filter.organizationIds.length > 0 ? filter.organizationIds : [-1]));
+    if (filter.type) conditions.push(eb('r.type', '=', filter.type));
+    if (filter.dateFrom) conditions.push(eb('r.primary_date', '>=', filter.dateFrom));
+    if (filter.dateTo) conditions.push(eb('r.primary_date', '<=', filter.dateTo));
+    const amount = sql<number>`coalesce(r.amount_with_vat, r.amount_without_vat)`;
+    if (filter.amountFrom !== undefined) conditions.push(eb(amount, '>=', filter.amountFrom));
+    if (filter.amountTo !== undefined) conditions.push(eb(amount, '<=', filter.amountTo));
+    for (const token of filter.tokens ?? []) {
+      conditions.push(sql<SqlBool>`r.search_text like ${`% ${escapeLike(token)}%`} escape '\\'`);
+    }
+    if (filter.partyIco) {
+      conditions.push(
+        eb.exists(
+          eb
+            .selectFrom('record_parties as p')
+            .select(sql.lit(1).as('one'))
+            .where('p.ico', '=', filter.partyIco)
+            .whereRef('p.record_id', '=', 'r.id')
+            .whereRef('p.version_no', '=', 'r.current_version_no'),
+        ),
+      );
+    }
+    return eb.and(conditions);
+  }
+
+  async totals(): Promise<{ records: number; versions: number }> {
+    const records = await this.db.selectFrom('records').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'published').executeTakeFirstOrThrow();
+    const versions = await this.db.selectFrom('record_versions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return { records: Number(records.n), versions: Number(versions.n) };
+  }
+}

@@ -1,0 +1,107 @@
+/** Pure rules of the register: canonical content, hashing, the searchable summary and version diffs. */
+import { createHash } from 'node:crypto';
+import { decimalToHalere } from '../shared/money.ts';
+import { foldText } from '../shared/text.ts';
+import { ownNumber, primaryDate, type StandardRecord } from '../standard/schema.ts';
+import type { ValidRecord } from '../standard/validate.ts';
+
+/** JSON with object keys sorted at every level, so equal content always hashes equally. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value)
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function contentHash(record: StandardRecord): string {
+  return createHash('sha256').update(canonicalJson(record)).digest('hex');
+}
+
+export interface PartySummary {
+  position: number;
+  name: string;
+  nameFolded: string;
+  ico: string | null;
+  foreignId: string | null;
+  role: string;
+}
+
+export interface RecordSummary {
+  type: StandardRecord['typ'];
+  subject: string;
+  ownNumber: string | null;
+  primaryDate: string;
+  amountWithoutVat: number | null;
+  amountWithVat: number | null;
+  currency: string;
+  quality: string;
+  hasAttachment: boolean;
+  searchText: string;
+  parties: PartySummary[];
+}
+
+/** The columns the register keeps beside the version for search and lists; built from the public record only. */
+export function summarize(valid: ValidRecord): RecordSummary {
+  const record = valid.publicRecord;
+  const parties = record.strany.map((party, index) => ({
+    position: index + 1,
+    name: party.nazev,
+    nameFolded: foldText(party.nazev),
+    ico: party.ico && /^\d{8}$/.test(party.ico) ? party.ico : null,
+    foreignId: party.zahranicniId ?? null,
+    role: party.role ?? 'prijemce',
+  }));
+  const number = ownNumber(record) ?? null;
+  const searchParts = [record.predmet, record.id, number ?? '', ...record.strany.flatMap((p) => [p.nazev, p.ico ?? '', p.zahranicniId ?? ''])];
+  return {
+    type: record.typ,
+    subject: record.predmet,
+    ownNumber: number,
+    primaryDate: primaryDate(record),
+    amountWithoutVat: record.hodnotaBezDph === undefined ? null : decimalToHalere(record.hodnotaBezDph),
+    amountWithVat: record.hodnotaVcetneDph === undefined ? null : decimalToHalere(record.hodnotaVcetneDph),
+    currency: record.mena ?? 'CZK',
+    quality: valid.quality.level,
+    hasAttachment: (record.prilohy ?? []).length > 0,
+    // A leading space lets a word-prefix search be `LIKE '% token%'`.
+    searchText: ` ${foldText(searchParts.filter(Boolean).join(' ')).replace(/\s+/g, ' ')}`,
+    parties,
+  };
+}
+
+export interface FieldChange {
+  path: string;
+  before: string | null;
+  after: string | null;
+}
+
+function flattenForDiff(value: unknown, prefix: string, out: Map<string, string>): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => flattenForDiff(item, `${prefix}.${index + 1}`, out));
+  } else if (value && typeof value === 'object') {
+    for (const [key, member] of Object.entries(value)) flattenForDiff(member, prefix ? `${prefix}.${key}` : key, out);
+  } else if (value !== undefined && value !== null) {
+    out.set(prefix, String(value));
+  }
+}
+
+/** What changed between two versions of a record, field by field (list members by position). */
+export function diffRecords(before: unknown, after: unknown): FieldChange[] {
+  const a = new Map<string, string>();
+  const b = new Map<string, string>();
+  flattenForDiff(before, '', a);
+  flattenForDiff(after, '', b);
+  const paths = [...new Set([...a.keys(), ...b.keys()])];
+  const changes: FieldChange[] = [];
+  for (const path of paths) {
+    const left = a.get(path) ?? null;
+    const right = b.get(path) ?? null;
+    if (left !== right) changes.push({ path, before: left, after: right });
+  }
+  return changes;
+}

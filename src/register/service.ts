@@ -1,0 +1,397 @@
+/**
+ * Use-cases of the register: publish records (created / new version / unchanged / rejected), withdraw a record,
+ * read records with their history. Nothing here deletes: a correction is a new version, a withdrawal too.
+ */
+import { AppError } from '../errors.ts';
+import { nowUtc } from '../shared/dates.ts';
+import { validateRecord, type ValidationIssue, type ValidRecord } from '../standard/validate.ts';
+import type { RecordType, StandardRecord } from '../standard/schema.ts';
+import type { QualityGap } from '../standard/quality.ts';
+import type { Organization } from '../organizations/service.ts';
+import { contentHash, diffRecords, summarize, type FieldChange, type RecordSummary } from './rules.ts';
+import type { RecordListFilter, RecordListRow, RecordState, RegisterRepository } from './repository.ts';
+
+export type PublishStatus = 'created' | 'new_version' | 'unchanged' | 'rejected';
+
+/** One item read from an input file or request: the parsed record, or why it could not be read. */
+export interface InputItem {
+  line: number;
+  data?: unknown;
+  issues?: ValidationIssue[];
+}
+
+export interface PublishOutcome {
+  line: number;
+  id: string | null;
+  status: PublishStatus;
+  version: number | null;
+  quality: string | null;
+  issues: ValidationIssue[];
+}
+
+export interface PublishCounts {
+  read: number;
+  created: number;
+  newVersions: number;
+  unchanged: number;
+  rejected: number;
+  withWarnings: number;
+}
+
+export interface PublishReport extends PublishCounts {
+  outcomes: PublishOutcome[];
+  /** True when outcomes were capped (counts stay exact). */
+  outcomesTruncated: boolean;
+}
+
+export interface PublishOptions {
+  source: string;
+  atomic?: boolean;
+  defaultType?: RecordType;
+  note?: string;
+  batchSize?: number;
+  /** 'all' keeps every outcome (API answers per record); 'problems' only rejected and warned ones (large files). */
+  keepOutcomes?: 'all' | 'problems';
+  maxOutcomes?: number;
+  onProgress?: (counts: PublishCounts) => void;
+}
+
+interface Prepared {
+  outcome: PublishOutcome;
+  key: string;
+  valid: ValidRecord;
+  hash: string;
+  summary: RecordSummary;
+}
+
+export interface VersionView {
+  versionNo: number;
+  change: 'created' | 'corrected' | 'withdrawn';
+  content: StandardRecord;
+  quality: string;
+  qualityGaps: QualityGap[];
+  warnings: ValidationIssue[];
+  redactedPaths: string[];
+  note: string | null;
+  source: string;
+  publishedAt: string;
+  changes: FieldChange[];
+}
+
+export interface RecordDetail {
+  organization: Organization;
+  id: string;
+  type: RecordType;
+  status: 'published' | 'withdrawn';
+  withdrawalReason: string | null;
+  withdrawnAt: string | null;
+  firstPublishedAt: string;
+  updatedAt: string;
+  current: VersionView;
+  versions: VersionView[];
+}
+
+export interface RecordListItem {
+  organizationIco: string;
+  organizationName: string;
+  id: string;
+  type: RecordType;
+  status: string;
+  subject: string;
+  ownNumber: string | null;
+  date: string;
+  amountWithoutVat: number | null;
+  amountWithVat: number | null;
+  currency: string;
+  quality: string;
+  hasAttachment: boolean;
+  version: number;
+  updatedAt: string;
+}
+
+class AtomicRollback extends Error {}
+
+export function encodeCursor(date: string, id: number): string {
+  return Buffer.from(JSON.stringify([date, id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { date: string; id: number } {
+  try {
+    const [date, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof date === 'string' && typeof id === 'number') return { date, id };
+  } catch {
+    // fall through
+  }
+  throw new AppError('bad_request', 'Neplatný kurzor stránkování.', 'invalid cursor');
+}
+
+function toListItem(row: RecordListRow): RecordListItem {
+  return {
+    organizationIco: row.organization_ico,
+    organizationName: row.organization_name,
+    id: row.record_key,
+    type: row.type as RecordType,
+    status: row.status,
+    subject: row.subject,
+    ownNumber: row.own_number,
+    date: row.primary_date,
+    amountWithoutVat: row.amount_without_vat,
+    amountWithVat: row.amount_with_vat,
+    currency: row.currency,
+    quality: row.quality,
+    hasAttachment: row.has_attachment === 1,
+    version: row.current_version_no,
+    updatedAt: row.updated_at,
+  };
+}
+
+export class RegisterService {
+  constructor(private readonly repository: RegisterRepository) {}
+
+  async publish(organization: Organization, items: AsyncIterable<InputItem> | Iterable<InputItem>, options: PublishOptions): Promise<PublishReport> {
+    const report: PublishReport = { read: 0, created: 0, newVersions: 0, unchanged: 0, rejected: 0, withWarnings: 0, outcomes: [], outcomesTruncated: false };
+    const keep = options.keepOutcomes ?? 'all';
+    const maxOutcomes = options.maxOutcomes ?? Number.POSITIVE_INFINITY;
+    const batchSize = options.batchSize ?? 2000;
+    const record = (outcome: PublishOutcome) => {
+      if (keep === 'problems' && outcome.status !== 'rejected' && outcome.issues.length === 0) return;
+      if (report.outcomes.length < maxOutcomes) report.outcomes.push(outcome);
+      else report.outcomesTruncated = true;
+    };
+
+    const run = async (repository: RegisterRepository) => {
+      let batch: Prepared[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const current = batch;
+        batch = [];
+        if (options.atomic && report.rejected > 0) return; // nothing will be kept; only keep validating
+        if (options.atomic) await this.writeBatch(repository, organization, current, options, report);
+        else await repository.inTransaction((trx) => this.writeBatch(trx, organization, current, options, report));
+        options.onProgress?.(report);
+      };
+      for await (const item of items) {
+        report.read++;
+        if (item.issues && item.issues.length > 0) {
+          report.rejected++;
+          record({ line: item.line, id: null, status: 'rejected', version: null, quality: null, issues: item.issues });
+          continue;
+        }
+        const result = validateRecord(item.data, { defaultType: options.defaultType });
+        if (!result.ok) {
+          report.rejected++;
+          const id = typeof (item.data as { id?: unknown } | undefined)?.id === 'string' ? ((item.data as { id: string }).id) : null;
+          record({ line: item.line, id, status: 'rejected', version: null, quality: null, issues: result.errors });
+          continue;
+        }
+        const valid = result.value;
+        if (valid.warnings.length > 0) report.withWarnings++;
+        const outcome: PublishOutcome = { line: item.line, id: valid.record.id, status: 'unchanged', version: null, quality: valid.quality.level, issues: valid.warnings };
+        batch.push({ outcome, key: valid.record.id, valid, hash: contentHash(valid.record), summary: summarize(valid) });
+        record(outcome);
+        if (batch.length >= batchSize) await flush();
+      }
+      await flush();
+      if (options.atomic && report.rejected > 0) throw new AtomicRollback();
+    };
+
+    if (options.atomic) {
+      try {
+        await this.repository.inTransaction(run);
+      } catch (error) {
+        if (!(error instanceof AtomicRollback)) throw error;
+        // Nothing was stored: report what would have happened to the valid records as not stored.
+        report.created = 0;
+        report.newVersions = 0;
+        report.unchanged = 0;
+        report.outcomes = report.outcomes.filter((outcome) => outcome.status === 'rejected');
+        throw new AppError(
+          'atomic_rejected',
+          `Odmítnuto ${report.rejected} ${report.rejected === 1 ? 'záznam' : 'záznamů'}; v režimu „vše, nebo nic“ se proto neuložilo nic.`,
+          `atomic publish rejected ${report.rejected} records; nothing stored`,
+          report,
+        );
+      }
+    } else {
+      await run(this.repository);
+    }
+    return report;
+  }
+
+  private async writeBatch(repository: RegisterRepository, organization: Organization, batch: Prepared[], options: PublishOptions, report: PublishReport): Promise<void> {
+    const keys = [...new Set(batch.map((item) => item.key))];
+    const stored = await repository.findStates(organization.id, keys);
+    const latest = new Map<string, Pick<RecordState, 'content_hash' | 'current_version_no'>>();
+    for (const [key, state] of stored) latest.set(key, state);
+
+    // A key may repeat within a batch (several versions in one file); each wave holds a key at most once.
+    const waves: Prepared[][] = [[]];
+    let waveKeys = new Set<string>();
+    for (const item of batch) {
+      const previous = latest.get(item.key);
+      if (previous && previous.content_hash === item.hash) {
+        item.outcome.status = 'unchanged';
+        item.outcome.version = previous.current_version_no;
+        report.unchanged++;
+        continue;
+      }
+      if (waveKeys.has(item.key)) {
+        waves.push([]);
+        waveKeys = new Set();
+      }
+      waves[waves.length - 1]!.push(item);
+      waveKeys.add(item.key);
+      latest.set(item.key, { content_hash: item.hash, current_version_no: (previous?.current_version_no ?? 0) + 1 });
+    }
+
+    const now = nowUtc();
+    for (const wave of waves) {
+      if (wave.length === 0) continue;
+      const written = await repository.upsertRecords(
+        wave.map(({ key, hash, summary }) => ({
+          organization_id: organization.id,
+          record_key: key,
+          type: summary.type,
+          status: 'published',
+          current_version_no: 1,
+          content_hash: hash,
+          subject: summary.subject,
+          own_number: summary.ownNumber,
+          primary_date: summary.primaryDate,
+          amount_without_vat: summary.amountWithoutVat,
+          amount_with_vat: summary.amountWithVat,
+          currency: summary.currency,
+          quality: summary.quality,
+          has_attachment: summary.hasAttachment ? 1 : 0,
+          search_text: summary.searchText,
+          first_published_at: now,
+          updated_at: now,
+          withdrawn_at: null,
+          withdrawal_reason: null,
+        })),
+      );
+      const byKey = new Map(written.map((row) => [row.record_key, row]));
+      const versions = [];
+      const parties = [];
+      for (const item of wave) {
+        const row = byKey.get(item.key)!;
+        const { valid } = item;
+        versions.push({
+          record_id: row.id,
+          version_no: row.current_version_no,
+          change: row.current_version_no === 1 ? 'created' : 'corrected',
+          content: JSON.stringify(valid.publicRecord),
+          content_hash: item.hash,
+          quality: valid.quality.level,
+          quality_gaps: JSON.stringify(valid.quality.gaps),
+          warnings: JSON.stringify(valid.warnings),
+          redactions: JSON.stringify(valid.redactions.map(({ path, reason }) => ({ path, reason }))),
+          personal_data: valid.redactions.length > 0 ? JSON.stringify(valid.redactions) : null,
+          note: options.note ?? null,
+          source: options.source,
+          published_at: now,
+        });
+        for (const party of item.summary.parties) {
+          parties.push({
+            record_id: row.id,
+            version_no: row.current_version_no,
+            position: party.position,
+            name: party.name,
+            name_folded: party.nameFolded,
+            ico: party.ico,
+            foreign_id: party.foreignId,
+            role: party.role,
+          });
+        }
+        item.outcome.version = row.current_version_no;
+        if (row.current_version_no === 1) {
+          item.outcome.status = 'created';
+          report.created++;
+        } else {
+          item.outcome.status = 'new_version';
+          report.newVersions++;
+        }
+      }
+      await repository.insertVersions(versions);
+      await repository.insertParties(parties);
+    }
+  }
+
+  async withdraw(organization: Organization, key: string, reason: string, options: { source: string; note?: string }): Promise<RecordDetail> {
+    const trimmed = reason.trim();
+    if (trimmed.length < 3) {
+      throw new AppError('validation_failed', 'Znepřístupnění vyžaduje důvod.', 'withdrawal reason missing');
+    }
+    await this.repository.inTransaction(async (repository) => {
+      const record = await repository.findRecord(organization.id, key);
+      if (!record) throw new AppError('not_found', `Záznam „${key}“ neexistuje.`, `record ${key} not found`);
+      if (record.status === 'withdrawn') throw new AppError('conflict', 'Záznam už je znepřístupněn.', `record ${key} already withdrawn`);
+      const current = await repository.versionRow(record.id, record.current_version_no);
+      if (!current) throw new Error(`record ${record.id} lacks its current version`);
+      const versionNo = record.current_version_no + 1;
+      const now = nowUtc();
+      await repository.insertVersions([
+        { ...current, version_no: versionNo, change: 'withdrawn', note: options.note ? `${trimmed} — ${options.note}` : trimmed, source: options.source, published_at: now, personal_data: null },
+      ]);
+      await repository.copyParties(record.id, record.current_version_no, versionNo);
+      await repository.markWithdrawn(record.id, versionNo, trimmed, now);
+    });
+    return this.detail(organization, key);
+  }
+
+  async detail(organization: Organization, key: string): Promise<RecordDetail> {
+    const record = await this.repository.findRecord(organization.id, key);
+    if (!record) throw new AppError('not_found', `Záznam „${key}“ organizace ${organization.name} neexistuje.`, `record ${key} of ${organization.ico} not found`);
+    const rows = await this.repository.versions(record.id);
+    let previous: unknown = undefined;
+    const versions: VersionView[] = rows.map((row) => {
+      const content = JSON.parse(row.content) as StandardRecord;
+      const view: VersionView = {
+        versionNo: row.version_no,
+        change: row.change as VersionView['change'],
+        content,
+        quality: row.quality,
+        qualityGaps: JSON.parse(row.quality_gaps) as QualityGap[],
+        warnings: JSON.parse(row.warnings) as ValidationIssue[],
+        redactedPaths: (JSON.parse(row.redactions) as Array<{ path: string }>).map((r) => r.path),
+        note: row.note,
+        source: row.source,
+        publishedAt: row.published_at,
+        changes: previous === undefined ? [] : diffRecords(previous, content),
+      };
+      previous = content;
+      return view;
+    });
+    return {
+      organization,
+      id: record.record_key,
+      type: record.type as RecordType,
+      status: record.status as RecordDetail['status'],
+      withdrawalReason: record.withdrawal_reason,
+      withdrawnAt: record.withdrawn_at,
+      firstPublishedAt: record.first_published_at,
+      updatedAt: record.updated_at,
+      current: versions[versions.length - 1]!,
+      versions,
+    };
+  }
+
+  async list(filter: RecordListFilter, options: { cursor?: string; limit: number }): Promise<{ items: RecordListItem[]; nextCursor: string | null }> {
+    const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
+    const rows = await this.repository.list(filter, cursor, options.limit + 1);
+    const page = rows.slice(0, options.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toListItem),
+      nextCursor: rows.length > options.limit && last ? encodeCursor(last.primary_date, last.id) : null,
+    };
+  }
+
+  count(filter: RecordListFilter): Promise<number> {
+    return this.repository.count(filter);
+  }
+
+  totals(): Promise<{ records: number; versions: number }> {
+    return this.repository.totals();
+  }
+}

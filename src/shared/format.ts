@@ -1,0 +1,34 @@
+/** Czech presentation of numbers, money and dates for pages. */
+
+const numberFormat = new Intl.NumberFormat('cs-CZ');
+const moneyFormat = new Intl.NumberFormat('cs-CZ', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+export function formatNumber(value: number): string {
+  return numberFormat.format(value);
+}
+
+export function formatMoney(halere: number | null | undefined, currency = 'CZK'): string {
+  if (halere === null || halere === undefined) return '—';
+  const text = moneyFormat.format(halere / 100);
+  return currency === 'CZK' ? `${text} Kč` : `${text} ${currency}`;
+}
+
+/** "2024-03-05" → "5. 3. 2024" */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!match) return iso;
+  return `${Number(match[3])}. ${Number(match[2])}. ${match[1]}`;
+}
+
+/** UTC timestamp → Czech local date and time. */
+export function formatTimestamp(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString('cs-CZ', { timeZone: 'Europe/Prague', dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function pluralCs(count: number, one: string, few: string, many: string): string {
+  if (count === 1) return one;
+  if (count >= 2 && count <= 4) return few;
+  return many;
+}

@@ -1,0 +1,119 @@
+/** @jsxImportSource hono/jsx */
+/** The public pages. Thin: read the query, call services, render. */
+import { Hono } from 'hono';
+import type { AppContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { searchTokens } from '../shared/text.ts';
+import { csvLine } from '../shared/csv.ts';
+import { RECORD_TYPES, STANDARD_VERSION, type RecordType } from '../standard/schema.ts';
+import { jsonSchemaFile, SCHEMA_FILES, type SchemaFile } from '../standard/json-schema.ts';
+import { csvColumns, flattenRecord } from '../standard/flat.ts';
+import { fieldsOf } from '../standard/fields.ts';
+import { EXAMPLES } from '../standard/examples.ts';
+import { buildOpenApi } from '../api/openapi.ts';
+import { STYLESHEET } from './style.ts';
+import { ApiPage, HomePage, OrganizationPage, OrganizationsPage, RecordPage, RecordsPage, StandardPage, ValidatorPage } from './pages.tsx';
+
+function recordType(value: string | undefined): RecordType | undefined {
+  return value && (RECORD_TYPES as readonly string[]).includes(value) ? (value as RecordType) : undefined;
+}
+
+export function csvTemplate(type: RecordType, withTitles: boolean, example: boolean): string {
+  const columns = csvColumns(type);
+  let text = csvLine(columns);
+  if (withTitles) {
+    const titles = new Map(fieldsOf(type).map((f) => [f.csvColumn, f.title]));
+    text += csvLine(columns.map((column) => titles.get(column) ?? column));
+  }
+  if (example) text += csvLine(flattenRecord(EXAMPLES[type], columns));
+  return text;
+}
+
+export function webRoutes(ctx: AppContext): Hono {
+  const web = new Hono();
+  const base = ctx.config.baseUrl;
+
+  web.get('/static/style.css', (c) => c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
+
+  web.get('/', async (c) => {
+    const [totals, organizationCount, newest, organizations] = await Promise.all([
+      ctx.register.totals(),
+      ctx.organizations.count(),
+      ctx.register.list({}, { limit: 10 }),
+      ctx.organizations.list({ limit: 8, offset: 0, onlyWithRecords: true }),
+    ]);
+    return c.html(<HomePage totals={totals} organizationCount={organizationCount} newest={newest.items} organizations={organizations} />);
+  });
+
+  web.get('/zaznamy', async (c) => {
+    const q = c.req.query('q')?.slice(0, 200);
+    const type = recordType(c.req.query('type'));
+    const filter = { type, tokens: q ? searchTokens(q).slice(0, 10) : undefined };
+    const [page, total] = await Promise.all([ctx.register.list(filter, { cursor: c.req.query('cursor'), limit: 50 }), ctx.register.count(filter)]);
+    return c.html(<RecordsPage items={page.items} total={total} nextCursor={page.nextCursor} q={q} type={type} />);
+  });
+
+  web.get('/organizace', async (c) => c.html(<OrganizationsPage organizations={await ctx.organizations.list({ limit: 1000, offset: 0 })} />));
+
+  web.get('/organizace/:ico', async (c) => {
+    const organization = await ctx.organizations.getByIco(c.req.param('ico'));
+    const type = recordType(c.req.query('type'));
+    const filter = { organizationIds: [organization.id], type };
+    const [page, total, children, parent] = await Promise.all([
+      ctx.register.list(filter, { cursor: c.req.query('cursor'), limit: 50 }),
+      ctx.register.count(filter),
+      ctx.organizations.children(organization),
+      organization.parentId ? ctx.organizations.findById(organization.parentId) : Promise.resolve(undefined),
+    ]);
+    return c.html(
+      <OrganizationPage organization={organization} parent={parent} children={children} items={page.items} total={total} nextCursor={page.nextCursor} type={type} />,
+    );
+  });
+
+  web.get('/organizace/:ico/zaznam/:id', async (c) => {
+    const organization = await ctx.organizations.getByIco(c.req.param('ico'));
+    return c.html(<RecordPage detail={await ctx.register.detail(organization, c.req.param('id'))} />);
+  });
+
+  web.get('/standard', (c) => c.html(<StandardPage baseUrl={base} />));
+
+  web.get(`/standard/${STANDARD_VERSION}/:file`, (c) => {
+    const file = c.req.param('file');
+    const schema = /^(\w+)\.schema\.json$/.exec(file)?.[1];
+    if (schema && (SCHEMA_FILES as readonly string[]).includes(schema)) {
+      return c.body(JSON.stringify(jsonSchemaFile(base, schema as SchemaFile), null, 2), 200, {
+        'content-type': 'application/schema+json; charset=utf-8',
+        'access-control-allow-origin': '*',
+      });
+    }
+    const csv = /^(priklad-)?(smlouva|objednavka|faktura)(-popisky)?\.csv$/.exec(file);
+    if (csv) {
+      return c.body(csvTemplate(csv[2] as RecordType, !!csv[3], !!csv[1]), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${file}"`,
+      });
+    }
+    const example = /^priklad-(smlouva|objednavka|faktura)\.json$/.exec(file);
+    if (example) return c.json({ standard: STANDARD_VERSION, zaznamy: [EXAMPLES[example[1] as RecordType]] });
+    throw new AppError('not_found', `Soubor ${file} standard ${STANDARD_VERSION} nemá.`, `standard file ${file} not found`);
+  });
+
+  web.get('/validator', (c) => c.html(<ValidatorPage />));
+
+  web.post('/validator', async (c) => {
+    const form = await c.req.parseBody();
+    const file = form.soubor;
+    if (!(file instanceof File) || file.size === 0) return c.html(<ValidatorPage error="Vyberte prosím soubor k ověření." />, 400);
+    try {
+      const report = await ctx.publishing.validateFile(new Uint8Array(await file.arrayBuffer()), { defaultType: recordType(String(form.typ ?? '')) });
+      return c.html(<ValidatorPage report={report} fileName={file.name} />);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'unreadable_input') return c.html(<ValidatorPage error={error.userMessage} fileName={file.name} />, 400);
+      throw error;
+    }
+  });
+
+  web.get('/api', (c) => c.html(<ApiPage doc={buildOpenApi(base) as never} />));
+
+  return web;
+}

@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+
+const shared = {
+  // hono/jsx pages are compiled by esbuild with the same settings as tsconfig.json
+  esbuild: { jsx: 'automatic' as const, jsxImportSource: 'hono/jsx' },
+};
+
+export default defineConfig({
+  ...shared,
+  test: {
+    projects: [
+      {
+        ...shared,
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'], exclude: ['**/*.db.test.ts', '**/*.db.test.tsx', '**/*.browser.test.ts'] },
+      },
+      {
+        ...shared,
+        test: { name: 'db-sqlite', include: ['src/**/*.db.test.ts', 'src/**/*.db.test.tsx'], env: { TEST_DIALECT: 'sqlite' }, testTimeout: 30000 },
+      },
+      {
+        ...shared,
+        test: {
+          name: 'db-postgres',
+          include: ['src/**/*.db.test.ts', 'src/**/*.db.test.tsx'],
+          env: { TEST_DIALECT: 'postgres' },
+          testTimeout: 30000,
+          fileParallelism: false,
+        },
+      },
+      {
+        ...shared,
+        test: { name: 'browser', include: ['test/browser/**/*.browser.test.ts'], testTimeout: 60000, hookTimeout: 120000, fileParallelism: false },
+      },
+    ],
+  },
+});
