@@ -1,12 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-const shared = {
-  // hono/jsx pages are compiled by esbuild with the same settings as tsconfig.json
-  esbuild: { jsx: 'automatic' as const, jsxImportSource: 'hono/jsx' },
-};
+// .tsx files name their JSX runtime (hono/jsx) in a pragma, so no transform options are needed here.
+const shared = {};
 
 export default defineConfig({
-  ...shared,
   test: {
     projects: [
       {

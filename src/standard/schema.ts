@@ -34,7 +34,7 @@ const signedAmount = () => z.string({ error: M.invalid_amount }).regex(SIGNED_AM
 
 const budgetCode = () => z.string({ error: M.invalid_budget_code }).regex(/^\d{4}$/, { error: M.invalid_budget_code });
 
-const url = () => z.url({ protocol: /^https?$/, error: M.invalid_url }).max(2000, { error: M.invalid_url });
+const url = () => z.url({ protocol: /^https?$/, error: M.invalid_url }).regex(/^https?:\/\//, { error: M.invalid_url }).max(2000, { error: M.invalid_url });
 
 export const partySchema = z
   .strictObject({
