@@ -297,7 +297,7 @@ export function RecordPage({ detail }: { detail: RecordDetail }) {
   const record = detail.current.content;
   const type = detail.type;
   const currency = record.mena ?? 'CZK';
-  const plain = Object.entries(record).filter(([key, value]) => !Array.isArray(value) && value !== undefined);
+  const plain = Object.entries(record).filter(([, value]) => !Array.isArray(value) && value !== undefined);
   const redacted = new Set(detail.current.redactedPaths);
   return (
     <Layout title={record.predmet} demo={detail.organization.isDemo}>

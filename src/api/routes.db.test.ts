@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { createTestDatabase, type TestDatabase } from '../db/testing.ts';
+import { contract, makeOrganization, testContext } from '../testing/factories.ts';
+import { createApp } from '../app.tsx';
+import type { AppContext } from '../context.ts';
+import type { Hono } from 'hono';
+import { csvColumns, flattenRecord } from '../standard/flat.ts';
+import { csvLine } from '../shared/csv.ts';
+import { readOvmXml } from '../organizations/import.ts';
+
+let database: TestDatabase;
+let ctx: AppContext;
+let app: Hono;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  ctx = testContext(database.db);
+  app = createApp(ctx);
+});
+afterAll(() => database.cleanup());
+
+async function orgWithToken() {
+  const organization = await makeOrganization(ctx);
+  const { token } = await ctx.tokens.create(organization, 'test');
+  return { organization, token };
+}
+
+function post(path: string, body: string | Uint8Array, headers: Record<string, string>) {
+  return app.request(path, { method: 'POST', body, headers });
+}
+
+describe('publishing API', () => {
+  it('answers 401 without a token and 403 with a token of another organisation', async () => {
+    const a = await orgWithToken();
+    const b = await orgWithToken();
+    const body = JSON.stringify([contract()]);
+    const noToken = await post(`/api/v1/organizations/${b.organization.ico}/records`, body, { 'content-type': 'application/json' });
+    expect(noToken.status).toBe(401);
+    expect((await noToken.json()).error.code).toBe('unauthorized');
+    const wrong = await post(`/api/v1/organizations/${b.organization.ico}/records`, body, { 'content-type': 'application/json', authorization: `Bearer ${a.token}` });
+    expect(wrong.status).toBe(403);
+    expect((await wrong.json()).error.code).toBe('forbidden');
+    const revokedId = (await ctx.tokens.list(a.organization))[0]!.id;
+    await ctx.tokens.revoke(revokedId);
+    const revoked = await post(`/api/v1/organizations/${a.organization.ico}/records`, body, { 'content-type': 'application/json', authorization: `Bearer ${a.token}` });
+    expect(revoked.status).toBe(401);
+    expect(await ctx.register.count({ organizationIds: [b.organization.id] })).toBe(0);
+  });
+
+  it('publishes CSV once, then reports everything unchanged, and a changed row as version 2', async () => {
+    const { organization, token } = await orgWithToken();
+    const columns = csvColumns('smlouva');
+    const records = [contract({ id: 'CSV-1' }), contract({ id: 'CSV-2', predmet: 'Školní hřiště' })];
+    const csv = csvLine(columns) + records.map((r) => csvLine(flattenRecord(r, columns))).join('');
+    const headers = { 'content-type': 'text/csv', authorization: `Bearer ${token}` };
+    const url = `/api/v1/organizations/${organization.ico}/records`;
+    const first = await (await post(url, csv, headers)).json();
+    expect(first).toMatchObject({ read: 2, created: 2, unchanged: 0, format: 'csv' });
+    const second = await (await post(url, csv, headers)).json();
+    expect(second).toMatchObject({ read: 2, created: 0, newVersions: 0, unchanged: 2 });
+    const changed = csv.replace('Školní hřiště', 'Školní hřiště a tělocvična');
+    const third = await (await post(url, changed, headers)).json();
+    expect(third).toMatchObject({ created: 0, newVersions: 1, unchanged: 1 });
+    const detail = await (await app.request(`${url}/CSV-2`)).json();
+    expect(detail.versions.map((v: { version: number; record: { predmet: string } }) => [v.version, v.record.predmet])).toEqual([
+      [1, 'Školní hřiště'],
+      [2, 'Školní hřiště a tělocvična'],
+    ]);
+  });
+
+  it('refuses an unreadable body with 400 and stores nothing', async () => {
+    const { organization, token } = await orgWithToken();
+    const url = `/api/v1/organizations/${organization.ico}/records`;
+    const broken = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('id,predmet\n'), 0xc3, 0x28, 0x0a]);
+    for (const [body, type] of [
+      ['{"id": "a", ', 'application/json'],
+      [broken, 'text/csv'],
+      ['nazev;cena\nx;1', 'text/csv'],
+    ] as Array<[string | Uint8Array, string]>) {
+      const response = await post(url, body, { 'content-type': type, authorization: `Bearer ${token}` });
+      expect(response.status).toBe(400);
+      const json = await response.json();
+      expect(json.error.code).toBe('unreadable_input');
+      expect(json.error.message.length).toBeGreaterThan(10);
+    }
+    const unsupported = await post(url, 'x', { 'content-type': 'application/pdf', authorization: `Bearer ${token}` });
+    expect(unsupported.status).toBe(415);
+    expect(await ctx.register.count({ organizationIds: [organization.id] })).toBe(0);
+  });
+
+  it('with ?atomic=true answers 422 with every reason and stores nothing', async () => {
+    const { organization, token } = await orgWithToken();
+    const ndjson = [contract({ id: 'OK' }), contract({ id: 'BAD', datumUzavreni: '2024-13-40' }), contract({ id: 'BAD2', hodnotaBezDph: '-1' })]
+      .map((r) => JSON.stringify(r))
+      .join('\n');
+    const response = await post(`/api/v1/organizations/${organization.ico}/records?atomic=true`, ndjson, { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` });
+    expect(response.status).toBe(422);
+    const json = await response.json();
+    expect(json.error.code).toBe('atomic_rejected');
+    expect(json.error.details.outcomes.map((o: { line: number; issues: Array<{ path: string }> }) => [o.line, o.issues[0]!.path])).toEqual([
+      [2, 'datumUzavreni'],
+      [3, 'hodnotaBezDph'],
+    ]);
+    expect(await ctx.register.count({ organizationIds: [organization.id] })).toBe(0);
+  });
+
+  it('answers per record with reasons when not atomic', async () => {
+    const { organization, token } = await orgWithToken();
+    const response = await post(
+      `/api/v1/organizations/${organization.ico}/records?typ=smlouva`,
+      JSON.stringify({ zaznamy: [{ ...contract({ id: 'T1' }), typ: undefined }, { id: 'T2' }] }),
+      { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    );
+    expect(response.status).toBe(200);
+    const json = await response.json();
+    expect(json.outcomes.map((o: { id: string; status: string }) => [o.id, o.status])).toEqual([
+      ['T1', 'created'],
+      ['T2', 'rejected'],
+    ]);
+    expect(json.outcomes[1].issues.map((i: { path: string; code: string }) => `${i.path}:${i.code}`)).toEqual(
+      expect.arrayContaining(['predmet:missing_field', 'datumUzavreni:missing_field', 'strany:missing_field']),
+    );
+  });
+
+  it('withdraws through the API with a reason; the record page shows the history', async () => {
+    const { organization, token } = await orgWithToken();
+    await ctx.register.publish(organization, [{ line: 1, data: contract({ id: 'SML/2024/7' }) }], { source: 'test' });
+    const path = `/api/v1/organizations/${organization.ico}/records/${encodeURIComponent('SML/2024/7')}`;
+    const noReason = await post(`${path}/withdraw`, '{}', { 'content-type': 'application/json', authorization: `Bearer ${token}` });
+    expect(noReason.status).toBe(422);
+    const ok = await post(`${path}/withdraw`, JSON.stringify({ duvod: 'Duplicitní záznam' }), { 'content-type': 'application/json', authorization: `Bearer ${token}` });
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).status).toBe('withdrawn');
+    const page = await app.request(`/organizace/${organization.ico}/zaznam/${encodeURIComponent('SML/2024/7')}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Duplicitní záznam');
+    expect(html).toContain('znepřístupněno');
+  });
+});
+
+describe('read API, validator and pages', () => {
+  it('lists records with filters and cursor, and rejects bad parameters with 400', async () => {
+    const organization = await makeOrganization(ctx);
+    await ctx.register.publish(organization, [1, 2, 3].map((n) => ({ line: n, data: contract({ id: `L${n}`, predmet: `Údržba zeleně ${n}` }) })), { source: 'test' });
+    const first = await (await app.request(`/api/v1/organizations/${organization.ico}/records?limit=2&q=UDRZBA`)).json();
+    expect(first.items).toHaveLength(2);
+    expect(first.items[0].amountWithoutVat).toBe('100000.00');
+    const second = await (await app.request(`/api/v1/organizations/${organization.ico}/records?limit=2&q=udrzba&cursor=${first.nextCursor}`)).json();
+    expect(second.items).toHaveLength(1);
+    expect(second.nextCursor).toBeNull();
+    const bad = await app.request('/api/v1/records?dateFrom=15.3.2024');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.code).toBe('bad_request');
+    expect((await app.request('/api/v1/organizations/12345678')).status).toBe(404);
+  });
+
+  it('validates a file without storing anything, by API and by the no-JS page', async () => {
+    const before = (await ctx.register.totals()).versions;
+    const body = JSON.stringify([contract({ id: 'V1' }), contract({ id: 'V2', mena: 'ABC' })]);
+    const report = await (await post('/api/v1/validate', body, { 'content-type': 'application/json' })).json();
+    expect(report.summary).toMatchObject({ read: 2, valid: 1, rejected: 1 });
+    expect(report.rows[1].issues[0]).toMatchObject({ path: 'mena', code: 'invalid_currency' });
+    const form = new FormData();
+    form.set('soubor', new File([body], 'zkouska.json', { type: 'application/json' }));
+    const page = await app.request('/validator', { method: 'POST', body: form });
+    const html = await page.text();
+    expect(html).toContain('Měna musí být třípísmenný kód');
+    expect(html).toContain('zkouska.json');
+    expect((await ctx.register.totals()).versions).toBe(before);
+  });
+
+  it('serves the standard artefacts, the OpenAPI document, health and Czech error pages', async () => {
+    const schema = await (await app.request('/standard/1.0/smlouva.schema.json')).json();
+    expect(schema.$id).toBe('http://portal.test/standard/1.0/smlouva.schema.json');
+    expect(schema.required).toEqual(expect.arrayContaining(['typ', 'id', 'predmet', 'datumUzavreni', 'strany']));
+    const template = await (await app.request('/standard/1.0/faktura-popisky.csv')).text();
+    expect(template.split('\r\n')[1]).toContain('Datum splatnosti');
+    const openapi = await (await app.request('/api/openapi.json')).json();
+    expect(openapi.openapi).toBe('3.1.0');
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/v1/organizations/{ico}/records', '/api/v1/validate']));
+    expect((await app.request('/healthz')).status).toBe(200);
+    const missing = await app.request('/neexistuje');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('Stránka nenalezena');
+    for (const path of ['/', '/zaznamy?q=skolni', '/organizace', '/standard', '/validator', '/api']) expect((await app.request(path)).status).toBe(200);
+  });
+});
+
+describe('organisations', () => {
+  const fixtures = new URL('../../../shared/fixtures/municipalities/', import.meta.url).pathname;
+  it.skipIf(!existsSync(fixtures))('imports the Seznam OVM samples with kinds, data boxes and RÚIAN codes', async () => {
+    let imported = 0;
+    for (const file of ['czechpoint-ovm-sample.xml', 'czechpoint-ovm-boskovice.xml']) {
+      const chunks = (async function* () {
+        yield new Uint8Array(readFileSync(fixtures + file));
+      })();
+      for await (const row of readOvmXml(chunks)) {
+        if ('input' in row) {
+          await ctx.organizations.upsert(row.input);
+          imported++;
+        }
+      }
+    }
+    expect(imported).toBe(4);
+    const boskovice = await ctx.organizations.getByIco('00279978');
+    expect(boskovice).toMatchObject({ name: 'Město Boskovice', kind: 'obec', dataBox: 'qmkbq7h', ruianCode: '581372' });
+    expect(await ctx.organizations.getByIco('70694966')).toMatchObject({ kind: 'prispevkova-organizace', name: 'Mateřská škola Hrušovany 15, příspěvková organizace' });
+    expect((await app.request('/organizace/00279978')).status).toBe(200);
+  });
+  if (!existsSync(fixtures)) console.warn(`Skipping Seznam OVM import test: ${fixtures} is absent.`);
+
+  it('refuses an organisation with an invalid IČO', async () => {
+    await expect(ctx.organizations.create({ ico: '12345678', name: 'X', kind: 'obec' })).rejects.toMatchObject({ code: 'validation_failed' });
+  });
+});
