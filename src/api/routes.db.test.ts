@@ -13,6 +13,9 @@ let database: TestDatabase;
 let ctx: AppContext;
 let app: Hono;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const readJson = (response: Response): Promise<any> => response.json();
+
 beforeAll(async () => {
   database = await createTestDatabase();
   ctx = testContext(database.db);
@@ -37,10 +40,10 @@ describe('publishing API', () => {
     const body = JSON.stringify([contract()]);
     const noToken = await post(`/api/v1/organizations/${b.organization.ico}/records`, body, { 'content-type': 'application/json' });
     expect(noToken.status).toBe(401);
-    expect((await noToken.json()).error.code).toBe('unauthorized');
+    expect((await readJson(noToken)).error.code).toBe('unauthorized');
     const wrong = await post(`/api/v1/organizations/${b.organization.ico}/records`, body, { 'content-type': 'application/json', authorization: `Bearer ${a.token}` });
     expect(wrong.status).toBe(403);
-    expect((await wrong.json()).error.code).toBe('forbidden');
+    expect((await readJson(wrong)).error.code).toBe('forbidden');
     const revokedId = (await ctx.tokens.list(a.organization))[0]!.id;
     await ctx.tokens.revoke(revokedId);
     const revoked = await post(`/api/v1/organizations/${a.organization.ico}/records`, body, { 'content-type': 'application/json', authorization: `Bearer ${a.token}` });
@@ -55,14 +58,14 @@ describe('publishing API', () => {
     const csv = csvLine(columns) + records.map((r) => csvLine(flattenRecord(r, columns))).join('');
     const headers = { 'content-type': 'text/csv', authorization: `Bearer ${token}` };
     const url = `/api/v1/organizations/${organization.ico}/records`;
-    const first = await (await post(url, csv, headers)).json();
+    const first = await readJson(await post(url, csv, headers));
     expect(first).toMatchObject({ read: 2, created: 2, unchanged: 0, format: 'csv' });
-    const second = await (await post(url, csv, headers)).json();
+    const second = await readJson(await post(url, csv, headers));
     expect(second).toMatchObject({ read: 2, created: 0, newVersions: 0, unchanged: 2 });
     const changed = csv.replace('Školní hřiště', 'Školní hřiště a tělocvična');
-    const third = await (await post(url, changed, headers)).json();
+    const third = await readJson(await post(url, changed, headers));
     expect(third).toMatchObject({ created: 0, newVersions: 1, unchanged: 1 });
-    const detail = await (await app.request(`${url}/CSV-2`)).json();
+    const detail = await readJson(await app.request(`${url}/CSV-2`));
     expect(detail.versions.map((v: { version: number; record: { predmet: string } }) => [v.version, v.record.predmet])).toEqual([
       [1, 'Školní hřiště'],
       [2, 'Školní hřiště a tělocvična'],
@@ -80,7 +83,7 @@ describe('publishing API', () => {
     ] as Array<[string | Uint8Array, string]>) {
       const response = await post(url, body, { 'content-type': type, authorization: `Bearer ${token}` });
       expect(response.status).toBe(400);
-      const json = await response.json();
+      const json = await readJson(response);
       expect(json.error.code).toBe('unreadable_input');
       expect(json.error.message.length).toBeGreaterThan(10);
     }
@@ -96,7 +99,7 @@ describe('publishing API', () => {
       .join('\n');
     const response = await post(`/api/v1/organizations/${organization.ico}/records?atomic=true`, ndjson, { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` });
     expect(response.status).toBe(422);
-    const json = await response.json();
+    const json = await readJson(response);
     expect(json.error.code).toBe('atomic_rejected');
     expect(json.error.details.outcomes.map((o: { line: number; issues: Array<{ path: string }> }) => [o.line, o.issues[0]!.path])).toEqual([
       [2, 'datumUzavreni'],
@@ -113,7 +116,7 @@ describe('publishing API', () => {
       { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     );
     expect(response.status).toBe(200);
-    const json = await response.json();
+    const json = await readJson(response);
     expect(json.outcomes.map((o: { id: string; status: string }) => [o.id, o.status])).toEqual([
       ['T1', 'created'],
       ['T2', 'rejected'],
@@ -131,7 +134,7 @@ describe('publishing API', () => {
     expect(noReason.status).toBe(422);
     const ok = await post(`${path}/withdraw`, JSON.stringify({ duvod: 'Duplicitní záznam' }), { 'content-type': 'application/json', authorization: `Bearer ${token}` });
     expect(ok.status).toBe(200);
-    expect((await ok.json()).status).toBe('withdrawn');
+    expect((await readJson(ok)).status).toBe('withdrawn');
     const page = await app.request(`/organizace/${organization.ico}/zaznam/${encodeURIComponent('SML/2024/7')}`);
     expect(page.status).toBe(200);
     const html = await page.text();
@@ -144,22 +147,22 @@ describe('read API, validator and pages', () => {
   it('lists records with filters and cursor, and rejects bad parameters with 400', async () => {
     const organization = await makeOrganization(ctx);
     await ctx.register.publish(organization, [1, 2, 3].map((n) => ({ line: n, data: contract({ id: `L${n}`, predmet: `Údržba zeleně ${n}` }) })), { source: 'test' });
-    const first = await (await app.request(`/api/v1/organizations/${organization.ico}/records?limit=2&q=UDRZBA`)).json();
+    const first = await readJson(await app.request(`/api/v1/organizations/${organization.ico}/records?limit=2&q=UDRZBA`));
     expect(first.items).toHaveLength(2);
     expect(first.items[0].amountWithoutVat).toBe('100000.00');
-    const second = await (await app.request(`/api/v1/organizations/${organization.ico}/records?limit=2&q=udrzba&cursor=${first.nextCursor}`)).json();
+    const second = await readJson(await app.request(`/api/v1/organizations/${organization.ico}/records?limit=2&q=udrzba&cursor=${first.nextCursor}`));
     expect(second.items).toHaveLength(1);
     expect(second.nextCursor).toBeNull();
     const bad = await app.request('/api/v1/records?dateFrom=15.3.2024');
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.code).toBe('bad_request');
+    expect((await readJson(bad)).error.code).toBe('bad_request');
     expect((await app.request('/api/v1/organizations/12345678')).status).toBe(404);
   });
 
   it('validates a file without storing anything, by API and by the no-JS page', async () => {
     const before = (await ctx.register.totals()).versions;
     const body = JSON.stringify([contract({ id: 'V1' }), contract({ id: 'V2', mena: 'ABC' })]);
-    const report = await (await post('/api/v1/validate', body, { 'content-type': 'application/json' })).json();
+    const report = await readJson(await post('/api/v1/validate', body, { 'content-type': 'application/json' }));
     expect(report.summary).toMatchObject({ read: 2, valid: 1, rejected: 1 });
     expect(report.rows[1].issues[0]).toMatchObject({ path: 'mena', code: 'invalid_currency' });
     const form = new FormData();
@@ -172,12 +175,12 @@ describe('read API, validator and pages', () => {
   });
 
   it('serves the standard artefacts, the OpenAPI document, health and Czech error pages', async () => {
-    const schema = await (await app.request('/standard/1.0/smlouva.schema.json')).json();
+    const schema = await readJson(await app.request('/standard/1.0/smlouva.schema.json'));
     expect(schema.$id).toBe('http://portal.test/standard/1.0/smlouva.schema.json');
     expect(schema.required).toEqual(expect.arrayContaining(['typ', 'id', 'predmet', 'datumUzavreni', 'strany']));
     const template = await (await app.request('/standard/1.0/faktura-popisky.csv')).text();
     expect(template.split('\r\n')[1]).toContain('Datum splatnosti');
-    const openapi = await (await app.request('/api/openapi.json')).json();
+    const openapi = await readJson(await app.request('/api/openapi.json'));
     expect(openapi.openapi).toBe('3.1.0');
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/v1/organizations/{ico}/records', '/api/v1/validate']));
     expect((await app.request('/healthz')).status).toBe(200);

@@ -22,6 +22,13 @@ describe('CsvParser', () => {
   it('gives the same rows whatever the chunking', () => {
     for (const size of [1, 2, 3, 7]) expect(parseAll(text, ',', size)).toEqual(parseAll(text));
   });
+  it('accepts chunks larger than the record limit and refuses a record over it', () => {
+    const many = 'a,b\n' + 'x,y\n'.repeat(1000);
+    expect(parseAll(many, ',', many.length)).toHaveLength(1001);
+    const parser = new CsvParser(',', 100);
+    expect(parser.push(many)).toHaveLength(1001);
+    expect(() => new CsvParser(',', 100).push('a,"' + 'x'.repeat(200))).toThrow(CsvSyntaxError);
+  });
   it('refuses an unterminated quote', () => {
     expect(() => parseAll('a,b\n1,"open')).toThrow(CsvSyntaxError);
   });

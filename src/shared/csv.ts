@@ -44,6 +44,7 @@ export class CsvParser {
     const rows: CsvRow[] = [];
     const length = chunk.length;
     let segmentStart = 0;
+    let lastRecordEnd = -1;
     let i = 0;
     const flushSegment = (end: number) => {
       if (end > segmentStart) this.field += chunk.slice(segmentStart, end);
@@ -88,6 +89,7 @@ export class CsvParser {
         flushSegment(i);
         this.endField();
         this.endRecord(rows);
+        lastRecordEnd = i;
         this.line++;
         this.recordLine = this.line;
         if (code === CR) this.pendingCr = true;
@@ -101,7 +103,7 @@ export class CsvParser {
       }
     }
     if (!(this.inQuotes && this.quoteSeenInQuoted)) flushSegment(i);
-    this.recordChars += length;
+    this.recordChars = lastRecordEnd >= 0 ? length - lastRecordEnd - 1 : this.recordChars + length;
     if (this.recordChars > this.maxRecordChars && (this.fields.length > 0 || this.field.length > 0)) {
       throw new CsvSyntaxError(this.recordLine, `record starting on line ${this.recordLine} exceeds ${this.maxRecordChars} characters`);
     }
