@@ -26,7 +26,7 @@ export function amountOf(item: { amountWithVat: number | null; amountWithoutVat:
 
 export function RecordTable({ items, showOrganization, caption }: { items: RecordListItem[]; showOrganization: boolean; caption: string }) {
   return (
-    <div class="table-scroll">
+    <div class="table-scroll" tabindex={0} role="region" aria-label="Posouvatelná tabulka">
       <table>
         <caption class="muted" style="text-align:left">{caption}</caption>
         <thead>

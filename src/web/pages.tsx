@@ -126,7 +126,7 @@ export function OrganizationsPage(props: { organizations: OrgWithStats[] }) {
       {props.organizations.length === 0 ? (
         <p>V registru zatím není žádná organizace. Správce ji přidá příkazem <code>om organizations import</code>.</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex={0} role="region" aria-label="Posouvatelná tabulka">
           <table>
             <caption class="muted" style="text-align:left">Organizace seřazené podle posledních dat</caption>
             <thead>
@@ -265,7 +265,7 @@ function VersionChanges({ version }: { version: VersionView }) {
   if (version.change === 'withdrawn') return <p>Záznam byl znepřístupněn. Důvod: {version.note}</p>;
   if (version.changes.length === 0) return <p class="muted">První verze.</p>;
   return (
-    <div class="table-scroll">
+    <div class="table-scroll" tabindex={0} role="region" aria-label="Posouvatelná tabulka">
       <table>
         <caption class="muted" style="text-align:left">Změny oproti předchozí verzi</caption>
         <thead>
@@ -335,7 +335,7 @@ export function RecordPage({ detail }: { detail: RecordDetail }) {
         ))}
       </dl>
       <h2>Smluvní strany</h2>
-      <div class="table-scroll">
+      <div class="table-scroll" tabindex={0} role="region" aria-label="Posouvatelná tabulka">
         <table>
           <caption class="muted" style="text-align:left">Protistrany záznamu</caption>
           <thead>
@@ -449,7 +449,7 @@ export function StandardPage({ baseUrl }: { baseUrl: string }) {
       </dl>
       <h2>Chyby a varování</h2>
       <p>Chyba záznam odmítne; varování jej ponechá, označí a sníží jeho kvalitu. Kódy jsou stálé a vrací je API i validátor.</p>
-      <div class="table-scroll">
+      <div class="table-scroll" tabindex={0} role="region" aria-label="Posouvatelná tabulka">
         <table>
           <caption class="muted" style="text-align:left">Kódy problémů</caption>
           <thead>
@@ -473,7 +473,7 @@ export function StandardPage({ baseUrl }: { baseUrl: string }) {
       {RECORD_TYPES.map((type) => (
         <>
           <h2 id={`pole-${type}`}>Pole: {RECORD_TYPE_LABELS[type].one}</h2>
-          <div class="table-scroll">
+          <div class="table-scroll" tabindex={0} role="region" aria-label="Posouvatelná tabulka">
             <table>
               <caption class="muted" style="text-align:left">Pole záznamu typu {type}</caption>
               <thead>
@@ -567,7 +567,7 @@ function ValidationReportView({ report, fileName }: { report: ValidationReport; 
       {problems.length === 0 ? (
         <p>Žádné chyby ani varování.</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex={0} role="region" aria-label="Posouvatelná tabulka">
           <table>
             <caption class="muted" style="text-align:left">Záznamy s chybou nebo varováním</caption>
             <thead>
