@@ -2,22 +2,32 @@
  * `om`, the command line: om serve | migrate | demo | token create|list|revoke | validate | publish | organizations import.
  * Messages for people are Czech; logs (stderr, JSON) are English.
  */
+// Modules are imported by the command that needs them: `om publish` should not pay for loading the web app.
 import { createReadStream, existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { serve } from '@hono/node-server';
-import { loadConfig } from '../config.ts';
-import { openDatabase } from '../db/connection.ts';
-import { migrateToLatest } from '../db/migrate.ts';
-import { createContext, type AppContext } from '../context.ts';
-import { createLogger } from '../shared/log.ts';
 import { AppError } from '../errors.ts';
-import { createApp } from '../app.tsx';
-import { loadDemo } from '../demo/demo.ts';
-import { formatFromFileName, type InputFormat } from '../publishing/input.ts';
-import { RECORD_TYPES, type RecordType } from '../standard/schema.ts';
-import { readOrganizationCsv, readOvmXml, type OrganizationSourceRow } from '../organizations/import.ts';
+import type { AppContext } from '../context.ts';
+import type { InputFormat } from '../publishing/input.ts';
+import type { OrganizationSourceRow } from '../organizations/import.ts';
 import { progressReporter } from './progress.ts';
+
+const RECORD_TYPES = ['smlouva', 'objednavka', 'faktura'] as const;
+type RecordType = (typeof RECORD_TYPES)[number];
+
+async function openContext(): Promise<AppContext> {
+  const [{ loadConfig }, { openDatabase }, { migrateToLatest }, { createContext }, { createLogger }] = await Promise.all([
+    import('../config.ts'),
+    import('../db/connection.ts'),
+    import('../db/migrate.ts'),
+    import('../context.ts'),
+    import('../shared/log.ts'),
+  ]);
+  const config = loadConfig();
+  const db = openDatabase(config.databaseUrl);
+  await migrateToLatest(db);
+  return createContext(config, db, createLogger(config.logLevel));
+}
 
 const USAGE = `Použití: om PŘÍKAZ [volby]
 
@@ -41,14 +51,11 @@ function fail(message: string): never {
 }
 
 async function withContext<T>(work: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-  const db = openDatabase(config.databaseUrl);
+  const ctx = await openContext();
   try {
-    await migrateToLatest(db);
-    return await work(createContext(config, db, logger));
+    return await work(ctx);
   } finally {
-    await db.close();
+    await ctx.db.close();
   }
 }
 
@@ -65,15 +72,17 @@ function fileArgument(path: string | undefined): string {
 }
 
 function formatOf(path: string): InputFormat | undefined {
-  return formatFromFileName(basename(path));
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.csv') || lower.endsWith('.txt')) return 'csv';
+  if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return 'ndjson';
+  if (lower.endsWith('.json')) return 'json';
+  return undefined;
 }
 
 async function cmdServe(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-  const db = openDatabase(config.databaseUrl);
-  await migrateToLatest(db);
-  const ctx = createContext(config, db, logger);
+  const ctx = await openContext();
+  const { config, logger, db } = ctx;
+  const [{ serve }, { createApp }, { loadDemo }] = await Promise.all([import('@hono/node-server'), import('../app.tsx'), import('../demo/demo.ts')]);
   if ((await ctx.organizations.count()) === 0) {
     const demo = await loadDemo(ctx);
     logger.info('empty database: demo data loaded', demo);
@@ -151,7 +160,8 @@ async function cmdPublish(args: string[]): Promise<number> {
   return withContext(async (ctx) => {
     const organization = await ctx.organizations.getByIco(values.org!);
     const progress = progressReporter('Publikace');
-    const report = await ctx.publishing.publishFile(organization, createReadStream(path, { highWaterMark: 1 << 20 }), {
+    const started = process.hrtime.bigint();
+    const report = await ctx.publishing.publishPath(organization, path, {
       format: formatOf(path),
       defaultType: typeOption(values.typ),
       atomic: values.atomic,
@@ -162,13 +172,15 @@ async function cmdPublish(args: string[]): Promise<number> {
       onProgress: (counts) => progress.update(counts.read),
     });
     progress.finish();
-    ctx.logger.info('file published', { file: path, organization: organization.ico, read: report.read, created: report.created, newVersions: report.newVersions, unchanged: report.unchanged, rejected: report.rejected });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const rate = Math.round(report.read / Math.max(seconds, 1e-6));
+    ctx.logger.info('file published', { seconds, rate, file: path, organization: organization.ico, read: report.read, created: report.created, newVersions: report.newVersions, unchanged: report.unchanged, rejected: report.rejected });
     if (values.json) {
       const { outcomes, ...counts } = report;
-      process.stdout.write(`${JSON.stringify({ ...counts, issues: outcomes })}\n`);
+      process.stdout.write(`${JSON.stringify({ ...counts, seconds, issues: outcomes })}\n`);
     } else {
       process.stdout.write(
-        `${organization.name}: přečteno ${report.read}, nových ${report.created}, nových verzí ${report.newVersions}, beze změny ${report.unchanged}, odmítnuto ${report.rejected}\n`,
+        `${organization.name}: přečteno ${report.read}, nových ${report.created}, nových verzí ${report.newVersions}, beze změny ${report.unchanged}, odmítnuto ${report.rejected} (${seconds.toFixed(1).replace('.', ',')} s, ${rate.toLocaleString('cs-CZ')} záznamů/s)\n`,
       );
       for (const outcome of report.outcomes.filter((o) => o.status === 'rejected')) {
         for (const issue of outcome.issues) process.stdout.write(`  řádek ${outcome.line}${outcome.id ? ` (${outcome.id})` : ''}: ${issue.path || '—'}: ${issue.message}\n`);
@@ -183,6 +195,7 @@ async function cmdOrganizations(args: string[]): Promise<number> {
   if (action !== 'import') fail('Použití: om organizations import SOUBOR');
   const file = fileArgument(path);
   return withContext(async (ctx) => {
+    const { readOrganizationCsv, readOvmXml } = await import('../organizations/import.ts');
     const rows: AsyncIterable<OrganizationSourceRow> = file.toLowerCase().endsWith('.xml') ? readOvmXml(createReadStream(file)) : readOrganizationCsv(createReadStream(file));
     const counts = { read: 0, created: 0, updated: 0, unchanged: 0, rejected: 0 };
     const pendingParents: Array<{ line: number; input: Parameters<AppContext['organizations']['upsert']>[0] }> = [];
@@ -226,6 +239,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'demo':
       await withContext(async (ctx) => {
+        const { loadDemo } = await import('../demo/demo.ts');
         const result = await loadDemo(ctx);
         process.stdout.write(`Ukázková data: ${result.organizations} organizací, ${result.created} nových záznamů.\n`);
       });

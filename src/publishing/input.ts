@@ -11,7 +11,7 @@ import { fieldsOf } from '../standard/fields.ts';
 import { planHeaders, unflattenRow, type HeaderPlan } from '../standard/flat.ts';
 import { issue } from '../standard/validate.ts';
 import { RECORD_TYPES, type RecordType } from '../standard/schema.ts';
-import type { InputItem } from '../register/service.ts';
+import type { InputItem } from '../register/prepare.ts';
 
 export type InputFormat = 'csv' | 'json' | 'ndjson';
 

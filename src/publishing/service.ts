@@ -5,6 +5,7 @@ import type { QualityLevel } from '../standard/quality.ts';
 import type { Organization, OrganizationService } from '../organizations/service.ts';
 import type { PublishCounts, PublishReport, RegisterService } from '../register/service.ts';
 import { readRecords, type FileIssue, type InputFormat } from './input.ts';
+import { prepareFileInWorker } from './prepare-in-worker.ts';
 import type { TextEncodingName } from '../shared/decode.ts';
 
 export interface PublishFileOptions {
@@ -59,6 +60,24 @@ export class PublishingService {
       onProgress: options.onProgress,
     });
     return { ...report, format: reading.format, encoding: reading.encoding, fileIssues: reading.fileIssues };
+  }
+
+  /**
+   * Publishes a file from disk: a worker thread reads and validates it while this thread writes.
+   * Same results as publishFile; used by `om publish` for large files.
+   */
+  async publishPath(organization: Organization, path: string, options: PublishFileOptions): Promise<PublishFileReport> {
+    const prepared = await prepareFileInWorker(path, { format: options.format, defaultType: options.defaultType });
+    const report = await this.register.publishPrepared(organization, prepared.items, {
+      source: options.source,
+      atomic: options.atomic,
+      defaultType: options.defaultType ?? prepared.fileType,
+      note: options.note,
+      keepOutcomes: options.keepOutcomes,
+      maxOutcomes: options.maxOutcomes,
+      onProgress: options.onProgress,
+    });
+    return { ...report, format: prepared.format, encoding: prepared.encoding, fileIssues: prepared.fileIssues };
   }
 
   /** Checks a file against the standard without storing anything. */

@@ -1,5 +1,6 @@
 /** All SQL of the register. Versions are only ever inserted; records are updated to point at their newest version. */
 import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { executeBulk } from '../db/bulk.ts';
 import type { Database, NewRecordRow, RecordRow, RecordsTable, RecordVersionRow } from '../db/schema.ts';
 
 type RecordsEb = ExpressionBuilder<Database & { r: RecordsTable }, 'r'>;
@@ -76,9 +77,9 @@ export class RegisterRepository {
     const perRow = Object.keys(rows[0]!).length;
     const out: Array<{ id: number; record_key: string; current_version_no: number }> = [];
     for (const part of chunk(rows, Math.floor(MAX_PARAMS / perRow))) {
-      const result = await this.db
+      const result = await executeBulk(this.db, 'upsert records', part, (values) => this.db
         .insertInto('records')
-        .values(part)
+        .values(values)
         .onConflict((oc) =>
           oc.columns(['organization_id', 'record_key']).doUpdateSet((eb) => ({
             current_version_no: eb(eb.ref('records.current_version_no'), '+', 1),
@@ -99,8 +100,7 @@ export class RegisterRepository {
             withdrawal_reason: null,
           })),
         )
-        .returning(['id', 'record_key', 'current_version_no'])
-        .execute();
+        .returning(['id', 'record_key', 'current_version_no']));
       out.push(...result);
     }
     return out;
@@ -110,14 +110,14 @@ export class RegisterRepository {
     if (rows.length === 0) return;
     const perRow = Object.keys(rows[0]!).length;
     for (const part of chunk(rows, Math.floor(MAX_PARAMS / perRow))) {
-      await this.db.insertInto('record_versions').values(part).execute();
+      await executeBulk(this.db, 'insert versions', part, (values) => this.db.insertInto('record_versions').values(values));
     }
   }
 
   async insertParties(rows: Array<Insertable<Database['record_parties']>>): Promise<void> {
     if (rows.length === 0) return;
     for (const part of chunk(rows, Math.floor(MAX_PARAMS / 8))) {
-      await this.db.insertInto('record_parties').values(part).execute();
+      await executeBulk(this.db, 'insert parties', part, (values) => this.db.insertInto('record_parties').values(values));
     }
   }
 

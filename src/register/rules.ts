@@ -2,24 +2,12 @@
 import { createHash } from 'node:crypto';
 import { decimalToHalere } from '../shared/money.ts';
 import { foldText } from '../shared/text.ts';
-import { ownNumber, primaryDate, type StandardRecord } from '../standard/schema.ts';
+import { ownNumber, primaryDate, type RecordType } from '../standard/schema.ts';
 import type { ValidRecord } from '../standard/validate.ts';
 
-/** JSON with object keys sorted at every level, so equal content always hashes equally. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export function contentHash(record: StandardRecord): string {
-  return createHash('sha256').update(canonicalJson(record)).digest('hex');
+/** sha256 of the canonical JSON that validation produced (see `normalize` in standard/validate.ts). */
+export function contentHash(canonicalJson: string): string {
+  return createHash('sha256').update(canonicalJson).digest('hex');
 }
 
 export interface PartySummary {
@@ -32,7 +20,7 @@ export interface PartySummary {
 }
 
 export interface RecordSummary {
-  type: StandardRecord['typ'];
+  type: RecordType;
   subject: string;
   ownNumber: string | null;
   primaryDate: string;

@@ -4,21 +4,17 @@
  */
 import { AppError } from '../errors.ts';
 import { nowUtc } from '../shared/dates.ts';
-import { validateRecord, type ValidationIssue, type ValidRecord } from '../standard/validate.ts';
+import type { ValidationIssue } from '../standard/validate.ts';
 import type { RecordType, StandardRecord } from '../standard/schema.ts';
 import type { QualityGap } from '../standard/quality.ts';
 import type { Organization } from '../organizations/service.ts';
-import { contentHash, diffRecords, summarize, type FieldChange, type RecordSummary } from './rules.ts';
+import { diffRecords, type FieldChange } from './rules.ts';
+import { prepareAll, type InputItem, type PreparedItem, type PreparedRecord } from './prepare.ts';
+
+export type { InputItem } from './prepare.ts';
 import type { RecordListFilter, RecordListRow, RecordState, RegisterRepository } from './repository.ts';
 
 export type PublishStatus = 'created' | 'new_version' | 'unchanged' | 'rejected';
-
-/** One item read from an input file or request: the parsed record, or why it could not be read. */
-export interface InputItem {
-  line: number;
-  data?: unknown;
-  issues?: ValidationIssue[];
-}
 
 export interface PublishOutcome {
   line: number;
@@ -56,12 +52,9 @@ export interface PublishOptions {
   onProgress?: (counts: PublishCounts) => void;
 }
 
-interface Prepared {
+interface Pending {
   outcome: PublishOutcome;
-  key: string;
-  valid: ValidRecord;
-  hash: string;
-  summary: RecordSummary;
+  item: PreparedRecord;
 }
 
 export interface VersionView {
@@ -148,7 +141,13 @@ function toListItem(row: RecordListRow): RecordListItem {
 export class RegisterService {
   constructor(private readonly repository: RegisterRepository) {}
 
-  async publish(organization: Organization, items: AsyncIterable<InputItem> | Iterable<InputItem>, options: PublishOptions): Promise<PublishReport> {
+  /** Validates and stores items read in this thread. */
+  publish(organization: Organization, items: AsyncIterable<InputItem> | Iterable<InputItem>, options: PublishOptions): Promise<PublishReport> {
+    return this.publishPrepared(organization, prepareAll(items, options.defaultType), options);
+  }
+
+  /** Stores items already validated and prepared (possibly by a worker thread). */
+  async publishPrepared(organization: Organization, items: AsyncIterable<PreparedItem> | Iterable<PreparedItem>, options: PublishOptions): Promise<PublishReport> {
     const report: PublishReport = { read: 0, created: 0, newVersions: 0, unchanged: 0, rejected: 0, withWarnings: 0, outcomes: [], outcomesTruncated: false };
     const keep = options.keepOutcomes ?? 'all';
     const maxOutcomes = options.maxOutcomes ?? Number.POSITIVE_INFINITY;
@@ -160,7 +159,7 @@ export class RegisterService {
     };
 
     const run = async (repository: RegisterRepository) => {
-      let batch: Prepared[] = [];
+      let batch: Pending[] = [];
       const flush = async () => {
         if (batch.length === 0) return;
         const current = batch;
@@ -172,22 +171,14 @@ export class RegisterService {
       };
       for await (const item of items) {
         report.read++;
-        if (item.issues && item.issues.length > 0) {
+        if (item.rejected) {
           report.rejected++;
-          record({ line: item.line, id: null, status: 'rejected', version: null, quality: null, issues: item.issues });
+          record({ line: item.line, id: item.id, status: 'rejected', version: null, quality: null, issues: item.issues });
           continue;
         }
-        const result = validateRecord(item.data, { defaultType: options.defaultType });
-        if (!result.ok) {
-          report.rejected++;
-          const id = typeof (item.data as { id?: unknown } | undefined)?.id === 'string' ? ((item.data as { id: string }).id) : null;
-          record({ line: item.line, id, status: 'rejected', version: null, quality: null, issues: result.errors });
-          continue;
-        }
-        const valid = result.value;
-        if (valid.warnings.length > 0) report.withWarnings++;
-        const outcome: PublishOutcome = { line: item.line, id: valid.record.id, status: 'unchanged', version: null, quality: valid.quality.level, issues: valid.warnings };
-        batch.push({ outcome, key: valid.record.id, valid, hash: contentHash(valid.record), summary: summarize(valid) });
+        if (item.warnings.length > 0) report.withWarnings++;
+        const outcome: PublishOutcome = { line: item.line, id: item.key, status: 'unchanged', version: null, quality: item.quality, issues: item.warnings };
+        batch.push({ outcome, item });
         record(outcome);
         if (batch.length >= batchSize) await flush();
       }
@@ -218,20 +209,21 @@ export class RegisterService {
     return report;
   }
 
-  private async writeBatch(repository: RegisterRepository, organization: Organization, batch: Prepared[], options: PublishOptions, report: PublishReport): Promise<void> {
-    const keys = [...new Set(batch.map((item) => item.key))];
+  private async writeBatch(repository: RegisterRepository, organization: Organization, batch: Pending[], options: PublishOptions, report: PublishReport): Promise<void> {
+    const keys = [...new Set(batch.map(({ item }) => item.key))];
     const stored = await repository.findStates(organization.id, keys);
     const latest = new Map<string, Pick<RecordState, 'content_hash' | 'current_version_no'>>();
     for (const [key, state] of stored) latest.set(key, state);
 
     // A key may repeat within a batch (several versions in one file); each wave holds a key at most once.
-    const waves: Prepared[][] = [[]];
+    const waves: Pending[][] = [[]];
     let waveKeys = new Set<string>();
-    for (const item of batch) {
+    for (const pending of batch) {
+      const { item, outcome } = pending;
       const previous = latest.get(item.key);
       if (previous && previous.content_hash === item.hash) {
-        item.outcome.status = 'unchanged';
-        item.outcome.version = previous.current_version_no;
+        outcome.status = 'unchanged';
+        outcome.version = previous.current_version_no;
         report.unchanged++;
         continue;
       }
@@ -239,7 +231,7 @@ export class RegisterService {
         waves.push([]);
         waveKeys = new Set();
       }
-      waves[waves.length - 1]!.push(item);
+      waves[waves.length - 1]!.push(pending);
       waveKeys.add(item.key);
       latest.set(item.key, { content_hash: item.hash, current_version_no: (previous?.current_version_no ?? 0) + 1 });
     }
@@ -248,7 +240,7 @@ export class RegisterService {
     for (const wave of waves) {
       if (wave.length === 0) continue;
       const written = await repository.upsertRecords(
-        wave.map(({ key, hash, summary }) => ({
+        wave.map(({ item: { key, hash, summary } }) => ({
           organization_id: organization.id,
           record_key: key,
           type: summary.type,
@@ -273,20 +265,19 @@ export class RegisterService {
       const byKey = new Map(written.map((row) => [row.record_key, row]));
       const versions = [];
       const parties = [];
-      for (const item of wave) {
+      for (const { item, outcome } of wave) {
         const row = byKey.get(item.key)!;
-        const { valid } = item;
         versions.push({
           record_id: row.id,
           version_no: row.current_version_no,
           change: row.current_version_no === 1 ? 'created' : 'corrected',
-          content: JSON.stringify(valid.publicRecord),
+          content: item.content,
           content_hash: item.hash,
-          quality: valid.quality.level,
-          quality_gaps: JSON.stringify(valid.quality.gaps),
-          warnings: JSON.stringify(valid.warnings),
-          redactions: JSON.stringify(valid.redactions.map(({ path, reason }) => ({ path, reason }))),
-          personal_data: valid.redactions.length > 0 ? JSON.stringify(valid.redactions) : null,
+          quality: item.quality,
+          quality_gaps: item.qualityGapsJson,
+          warnings: JSON.stringify(item.warnings),
+          redactions: item.redactionsJson,
+          personal_data: item.personalDataJson,
           note: options.note ?? null,
           source: options.source,
           published_at: now,
@@ -303,12 +294,12 @@ export class RegisterService {
             role: party.role,
           });
         }
-        item.outcome.version = row.current_version_no;
+        outcome.version = row.current_version_no;
         if (row.current_version_no === 1) {
-          item.outcome.status = 'created';
+          outcome.status = 'created';
           report.created++;
         } else {
-          item.outcome.status = 'new_version';
+          outcome.status = 'new_version';
           report.newVersions++;
         }
       }

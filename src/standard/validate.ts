@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { decimalToHalere, halereToDecimal } from '../shared/money.ts';
 import { isValidDataBox, isValidDic, isValidIco, looksLikeBirthNumber, normalizeIco } from '../shared/identifiers.ts';
 import { ISSUE_MESSAGES, issueCodeOfMessage, type IssueCode } from './messages.ts';
-import { RECORD_TYPES, recordSchema, type RecordType, type StandardRecord } from './schema.ts';
+import { attachmentSchema, contractSchema, invoiceSchema, orderSchema, partySchema, RECORD_TYPES, recordSchema, type RecordType, type StandardRecord } from './schema.ts';
 import { computeQuality, type QualityResult } from './quality.ts';
 
 export type Severity = 'error' | 'warning';
@@ -29,6 +29,10 @@ export interface Redaction {
 export interface ValidRecord {
   /** The normalised record, including personal data; used for the content hash, never shown. */
   record: StandardRecord;
+  /** JSON of `record`; canonical, because `record` is in the standard's key order. */
+  canonicalJson: string;
+  /** JSON of `publicRecord`: what is stored and shown. */
+  publicJson: string;
   /** What the public sees: the record without redacted values. */
   publicRecord: StandardRecord;
   warnings: ValidationIssue[];
@@ -73,34 +77,48 @@ function canonicalAmount(value: string | undefined): string | undefined {
   return halere === null ? value : halereToDecimal(halere);
 }
 
+const KEY_ORDER = {
+  smlouva: Object.keys(contractSchema.shape),
+  objednavka: Object.keys(orderSchema.shape),
+  faktura: Object.keys(invoiceSchema.shape),
+  party: Object.keys(partySchema.shape),
+  attachment: Object.keys(attachmentSchema.shape),
+};
+
+/** Copies the defined members of `source` in the standard's key order, so that JSON.stringify is canonical. */
+function ordered<T>(source: Record<string, unknown>, keys: readonly string[]): T {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const value = source[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out as T;
+}
+
+/**
+ * The canonical form of a record: fixed key order, no undefined members, explicit currency, amounts with two
+ * decimals, IČO padded, DIČ and data box in their canonical case. Equal content gives equal JSON.
+ */
 function normalize(record: StandardRecord): StandardRecord {
-  const normalized: StandardRecord = {
+  const source: Record<string, unknown> = {
     ...record,
     mena: record.mena ?? 'CZK',
     hodnotaBezDph: canonicalAmount(record.hodnotaBezDph),
     hodnotaVcetneDph: canonicalAmount(record.hodnotaVcetneDph),
-    strany: record.strany.map((party) => {
-      const ico = party.ico === undefined || party.ico === '' ? undefined : (normalizeIco(party.ico) ?? party.ico);
-      return {
-        ...party,
-        ico,
-        dic: party.dic?.replace(/\s/g, '').toUpperCase(),
-        datovaSchranka: party.datovaSchranka?.toLowerCase(),
-      };
-    }),
+    strany: record.strany.map((party) =>
+      ordered(
+        {
+          ...party,
+          ico: party.ico === undefined || party.ico === '' ? undefined : (normalizeIco(party.ico) ?? party.ico),
+          dic: party.dic?.replace(/\s/g, '').toUpperCase(),
+          datovaSchranka: party.datovaSchranka?.toLowerCase(),
+        },
+        KEY_ORDER.party,
+      ),
+    ),
+    prilohy: record.prilohy?.map((attachment) => ordered(attachment, KEY_ORDER.attachment)),
   };
-  return dropUndefined(normalized);
-}
-
-/** Removes undefined members so that the canonical JSON does not depend on how a value was left out. */
-function dropUndefined<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(dropUndefined) as T;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, member] of Object.entries(value)) if (member !== undefined) out[key] = dropUndefined(member);
-    return out as T;
-  }
-  return value;
+  return ordered<StandardRecord>(source, KEY_ORDER[record.typ]);
 }
 
 function checkVat(record: StandardRecord, warnings: ValidationIssue[]): void {
@@ -207,5 +225,7 @@ export function validateRecord(input: unknown, options: ValidateOptions = {}): V
   checkVat(record, warnings);
   checkDateOrder(record, warnings);
   const quality = computeQuality(record, warnings);
-  return { ok: true, value: { record, publicRecord, warnings, redactions, quality } };
+  const canonicalJson = JSON.stringify(record);
+  const publicJson = publicRecord === record ? canonicalJson : JSON.stringify(publicRecord);
+  return { ok: true, value: { record, canonicalJson, publicJson, publicRecord, warnings, redactions, quality } };
 }

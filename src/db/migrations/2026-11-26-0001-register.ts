@@ -61,7 +61,6 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .execute();
   await db.schema.createIndex('records_org_date').on('records').columns(['organization_id', 'primary_date', 'id']).execute();
   await db.schema.createIndex('records_date').on('records').columns(['primary_date', 'id']).execute();
-  await db.schema.createIndex('records_updated').on('records').column('updated_at').execute();
 
   await db.schema
     .createTable('record_versions')

