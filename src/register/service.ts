@@ -151,7 +151,7 @@ export class RegisterService {
     const report: PublishReport = { read: 0, created: 0, newVersions: 0, unchanged: 0, rejected: 0, withWarnings: 0, outcomes: [], outcomesTruncated: false };
     const keep = options.keepOutcomes ?? 'all';
     const maxOutcomes = options.maxOutcomes ?? Number.POSITIVE_INFINITY;
-    const batchSize = options.batchSize ?? 2000;
+    const batchSize = options.batchSize ?? 1000;
     const record = (outcome: PublishOutcome) => {
       if (keep === 'problems' && outcome.status !== 'rejected' && outcome.issues.length === 0) return;
       if (report.outcomes.length < maxOutcomes) report.outcomes.push(outcome);

@@ -1,0 +1,53 @@
+// Builds dist/ from src/ with esbuild (two bundles: the `om` command and the publishing worker).
+// Running the bundle instead of the sources through tsx starts faster and uses about 60 MB less memory.
+// The build is written beside dist/ and renamed into place, so a concurrent `om` never reads a half-written file.
+import { build } from 'esbuild';
+import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+
+function newestSourceMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSourceMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+export function isBuildFresh() {
+  try {
+    const built = Math.min(statSync(join(dist, 'main.js')).mtimeMs, statSync(join(dist, 'prepare-worker.js')).mtimeMs);
+    return built >= Math.max(newestSourceMtime(join(root, 'src')), statSync(join(root, 'package-lock.json')).mtimeMs);
+  } catch {
+    return false;
+  }
+}
+
+export async function buildDist() {
+  const result = await build({
+    entryPoints: { main: join(root, 'src/cli/main.ts'), 'prepare-worker': join(root, 'src/publishing/prepare-worker.ts') },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    jsx: 'automatic',
+    jsxImportSource: 'hono/jsx',
+    sourcemap: 'inline',
+    outdir: dist,
+    write: false,
+    logLevel: 'warning',
+  });
+  mkdirSync(dist, { recursive: true });
+  for (const file of result.outputFiles) {
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildDist();
