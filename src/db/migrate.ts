@@ -14,7 +14,9 @@ export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
   for (const [name, migration] of Object.entries(MIGRATIONS)) {
     migrations[name] = { up: (kysely) => migration.up(kysely, db.dialect) };
   }
-  const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });
+  // The schema is explicit: Kysely looks for its bookkeeping tables in every schema, and another schema's would
+  // otherwise make it skip creating its own.
+  const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations }, migrationTableSchema: db.schema });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;
   return result;

@@ -1,6 +1,6 @@
 /** All SQL of the register. Versions are only ever inserted; records are updated to point at their newest version. */
-import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool, type Transaction } from 'kysely';
-import { executeBulk } from '../db/bulk.ts';
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type InsertQueryBuilder, type InsertResult, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { bulkInsert, type ColumnType } from '../db/bulk.ts';
 import type { Database, NewRecordRow, RecordRow, RecordsTable, RecordVersionRow } from '../db/schema.ts';
 
 type RecordsEb = ExpressionBuilder<Database & { r: RecordsTable }, 'r'>;
@@ -33,8 +33,55 @@ export interface RecordListCursor {
 
 export type RecordListRow = RecordRow & { organization_ico: string; organization_name: string };
 
-// SQLite allows 32766 bound parameters per statement and PostgreSQL 65535; stay well below both.
-const MAX_PARAMS = 30000;
+/** Column types for bulk inserts (PostgreSQL sends each column as one typed array). */
+const RECORD_COLUMNS = {
+  organization_id: 'bigint',
+  record_key: 'text',
+  type: 'text',
+  status: 'text',
+  current_version_no: 'integer',
+  content_hash: 'text',
+  subject: 'text',
+  own_number: 'text',
+  primary_date: 'text',
+  amount_without_vat: 'bigint',
+  amount_with_vat: 'bigint',
+  currency: 'text',
+  quality: 'text',
+  has_attachment: 'integer',
+  search_text: 'text',
+  first_published_at: 'text',
+  updated_at: 'text',
+  withdrawn_at: 'text',
+  withdrawal_reason: 'text',
+} as const satisfies Record<string, ColumnType>;
+
+const VERSION_COLUMNS = {
+  record_id: 'bigint',
+  version_no: 'integer',
+  change: 'text',
+  content: 'text',
+  content_hash: 'text',
+  quality: 'text',
+  quality_gaps: 'text',
+  warnings: 'text',
+  redactions: 'text',
+  personal_data: 'text',
+  note: 'text',
+  source: 'text',
+  published_at: 'text',
+} as const satisfies Record<string, ColumnType>;
+
+const PARTY_COLUMNS = {
+  record_id: 'bigint',
+  version_no: 'integer',
+  position: 'integer',
+  name: 'text',
+  name_folded: 'text',
+  ico: 'text',
+  foreign_id: 'text',
+  role: 'text',
+} as const satisfies Record<string, ColumnType>;
 
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -73,13 +120,8 @@ export class RegisterRepository {
    * The version number is incremented by the database, so concurrent publishers cannot reuse one.
    */
   async upsertRecords(rows: NewRecordRow[]): Promise<Array<{ id: number; record_key: string; current_version_no: number }>> {
-    if (rows.length === 0) return [];
-    const perRow = Object.keys(rows[0]!).length;
-    const out: Array<{ id: number; record_key: string; current_version_no: number }> = [];
-    for (const part of chunk(rows, Math.floor(MAX_PARAMS / perRow))) {
-      const result = await executeBulk(this.db, 'upsert records', part, (values) => this.db
-        .insertInto('records')
-        .values(values)
+    return bulkInsert(this.db, 'records', RECORD_COLUMNS, rows as Array<Record<keyof typeof RECORD_COLUMNS, unknown>>, (query: InsertQueryBuilder<Database, 'records', InsertResult>) =>
+      query
         .onConflict((oc) =>
           oc.columns(['organization_id', 'record_key']).doUpdateSet((eb) => ({
             current_version_no: eb(eb.ref('records.current_version_no'), '+', 1),
@@ -96,29 +138,20 @@ export class RegisterRepository {
             has_attachment: eb.ref('excluded.has_attachment'),
             search_text: eb.ref('excluded.search_text'),
             updated_at: eb.ref('excluded.updated_at'),
-            withdrawn_at: null,
-            withdrawal_reason: null,
+            withdrawn_at: eb.ref('excluded.withdrawn_at'),
+            withdrawal_reason: eb.ref('excluded.withdrawal_reason'),
           })),
         )
-        .returning(['id', 'record_key', 'current_version_no']));
-      out.push(...result);
-    }
-    return out;
+        .returning(['id', 'record_key', 'current_version_no']),
+    );
   }
 
   async insertVersions(rows: Array<Insertable<Database['record_versions']>>): Promise<void> {
-    if (rows.length === 0) return;
-    const perRow = Object.keys(rows[0]!).length;
-    for (const part of chunk(rows, Math.floor(MAX_PARAMS / perRow))) {
-      await executeBulk(this.db, 'insert versions', part, (values) => this.db.insertInto('record_versions').values(values));
-    }
+    await bulkInsert(this.db, 'record_versions', VERSION_COLUMNS, rows as Array<Record<keyof typeof VERSION_COLUMNS, unknown>>);
   }
 
   async insertParties(rows: Array<Insertable<Database['record_parties']>>): Promise<void> {
-    if (rows.length === 0) return;
-    for (const part of chunk(rows, Math.floor(MAX_PARAMS / 8))) {
-      await executeBulk(this.db, 'insert parties', part, (values) => this.db.insertInto('record_parties').values(values));
-    }
+    await bulkInsert(this.db, 'record_parties', PARTY_COLUMNS, rows as Array<Record<keyof typeof PARTY_COLUMNS, unknown>>);
   }
 
   async markWithdrawn(recordId: number, versionNo: number, reason: string, at: string): Promise<void> {
