@@ -57,6 +57,16 @@ describe('om publish', () => {
     expect(second).toMatchObject({ read: 2501, created: 0, newVersions: 0, unchanged: 2500, rejected: 1 });
   });
 
+  it('publishes a JSON envelope whose records take their type from the file', async () => {
+    const organization = await makeOrganization(ctx);
+    const file = join(dir, 'faktury.json');
+    const invoice = { id: 'F-1', predmet: 'Oprava', datumVystaveni: '2024-05-01', hodnotaBezDph: '100.00', strany: [{ nazev: 'Firma', ico: '25596641' }] };
+    writeFileSync(file, JSON.stringify({ typ: 'faktura', zaznamy: [invoice] }));
+    const result = JSON.parse((await runCli(['publish', '--json', '--org', organization.ico, file])).stdout);
+    expect(result).toMatchObject({ read: 1, created: 1, format: 'json' });
+    expect((await ctx.register.detail(organization, 'F-1')).type).toBe('faktura');
+  });
+
   it('refuses an unreadable file before storing anything', async () => {
     const organization = await makeOrganization(ctx);
     const file = join(dir, 'spatne.csv');

@@ -163,8 +163,11 @@ async function cmdPublish(args: string[]): Promise<number> {
     const progress = progressReporter('Publikace');
     const collect = periodicCollector();
     const started = process.hrtime.bigint();
-    const report = await ctx.publishing.publishPath(organization, path, {
-      format: formatOf(path),
+    const format = formatOf(path);
+    // A JSON document is parsed whole, so it is read here; line formats stream through the worker.
+    const publishing = format === 'json' ? (options: Parameters<typeof ctx.publishing.publishFile>[2]) => ctx.publishing.publishFile(organization, createReadStream(path), options) : (options: Parameters<typeof ctx.publishing.publishFile>[2]) => ctx.publishing.publishPath(organization, path, options);
+    const report = await publishing({
+      format,
       defaultType: typeOption(values.typ),
       atomic: values.atomic,
       note: values.note,

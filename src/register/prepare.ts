@@ -48,12 +48,13 @@ export function prepareItem(item: InputItem, defaultType?: RecordType): Prepared
   const result = validateRecord(item.data, { defaultType });
   if (!result.ok) return { rejected: true, line: item.line, id: idOf(item.data), issues: result.errors };
   const valid = result.value;
+  const canonicalJson = JSON.stringify(valid.record);
   return {
     rejected: false,
     line: item.line,
     key: valid.record.id,
-    hash: contentHash(valid.canonicalJson),
-    content: valid.publicJson,
+    hash: contentHash(canonicalJson),
+    content: valid.publicRecord === valid.record ? canonicalJson : JSON.stringify(valid.publicRecord),
     quality: valid.quality.level,
     qualityGapsJson: JSON.stringify(valid.quality.gaps),
     warnings: valid.warnings,

@@ -27,12 +27,11 @@ export interface Redaction {
 }
 
 export interface ValidRecord {
-  /** The normalised record, including personal data; used for the content hash, never shown. */
+  /**
+   * The normalised record, including personal data; used for the content hash, never shown.
+   * Its keys are in the standard's order, so JSON.stringify(record) is canonical.
+   */
   record: StandardRecord;
-  /** JSON of `record`; canonical, because `record` is in the standard's key order. */
-  canonicalJson: string;
-  /** JSON of `publicRecord`: what is stored and shown. */
-  publicJson: string;
   /** What the public sees: the record without redacted values. */
   publicRecord: StandardRecord;
   warnings: ValidationIssue[];
@@ -100,25 +99,42 @@ function ordered<T>(source: Record<string, unknown>, keys: readonly string[]): T
  * decimals, IČO padded, DIČ and data box in their canonical case. Equal content gives equal JSON.
  */
 function normalize(record: StandardRecord): StandardRecord {
-  const source: Record<string, unknown> = {
-    ...record,
-    mena: record.mena ?? 'CZK',
-    hodnotaBezDph: canonicalAmount(record.hodnotaBezDph),
-    hodnotaVcetneDph: canonicalAmount(record.hodnotaVcetneDph),
-    strany: record.strany.map((party) =>
-      ordered(
-        {
-          ...party,
-          ico: party.ico === undefined || party.ico === '' ? undefined : (normalizeIco(party.ico) ?? party.ico),
-          dic: party.dic?.replace(/\s/g, '').toUpperCase(),
-          datovaSchranka: party.datovaSchranka?.toLowerCase(),
-        },
-        KEY_ORDER.party,
-      ),
-    ),
-    prilohy: record.prilohy?.map((attachment) => ordered(attachment, KEY_ORDER.attachment)),
-  };
-  return ordered<StandardRecord>(source, KEY_ORDER[record.typ]);
+  const source = record as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of KEY_ORDER[record.typ]) {
+    let value = source[key];
+    switch (key) {
+      case 'mena':
+        value ??= 'CZK';
+        break;
+      case 'hodnotaBezDph':
+      case 'hodnotaVcetneDph':
+        value = canonicalAmount(value as string | undefined);
+        break;
+      case 'strany':
+        value = record.strany.map(normalizeParty);
+        break;
+      case 'prilohy':
+        value = record.prilohy?.map((attachment) => ordered(attachment, KEY_ORDER.attachment));
+        break;
+    }
+    if (value !== undefined) out[key] = value;
+  }
+  return out as unknown as StandardRecord;
+}
+
+function normalizeParty(party: StandardRecord['strany'][number]) {
+  const out: Record<string, unknown> = {};
+  const source = party as Record<string, unknown>;
+  for (const key of KEY_ORDER.party) {
+    let value = source[key] as string | undefined;
+    if (value === undefined || value === '') continue;
+    if (key === 'ico') value = normalizeIco(value) ?? value;
+    else if (key === 'dic') value = value.replace(/\s/g, '').toUpperCase();
+    else if (key === 'datovaSchranka') value = value.toLowerCase();
+    out[key] = value;
+  }
+  return out as StandardRecord['strany'][number];
 }
 
 function checkVat(record: StandardRecord, warnings: ValidationIssue[]): void {
@@ -225,7 +241,5 @@ export function validateRecord(input: unknown, options: ValidateOptions = {}): V
   checkVat(record, warnings);
   checkDateOrder(record, warnings);
   const quality = computeQuality(record, warnings);
-  const canonicalJson = JSON.stringify(record);
-  const publicJson = publicRecord === record ? canonicalJson : JSON.stringify(publicRecord);
-  return { ok: true, value: { record, canonicalJson, publicJson, publicRecord, warnings, redactions, quality } };
+  return { ok: true, value: { record, publicRecord, warnings, redactions, quality } };
 }
