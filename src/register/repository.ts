@@ -116,8 +116,9 @@ export class RegisterRepository {
   }
 
   /**
-   * Inserts new records and moves existing ones to a new version in one statement per chunk.
-   * The version number is incremented by the database, so concurrent publishers cannot reuse one.
+   * Inserts new records and moves changed ones to a new version in one statement per chunk; a record whose
+   * content hash is unchanged is neither updated nor returned. The version number is incremented by the
+   * database, so concurrent publishers cannot reuse one.
    */
   async upsertRecords(rows: NewRecordRow[]): Promise<Array<{ id: number; record_key: string; current_version_no: number }>> {
     return bulkInsert(this.db, 'records', RECORD_COLUMNS, rows as Array<Record<keyof typeof RECORD_COLUMNS, unknown>>, (query: InsertQueryBuilder<Database, 'records', InsertResult>) =>
@@ -140,7 +141,7 @@ export class RegisterRepository {
             updated_at: eb.ref('excluded.updated_at'),
             withdrawn_at: eb.ref('excluded.withdrawn_at'),
             withdrawal_reason: eb.ref('excluded.withdrawal_reason'),
-          })),
+          })).where('records.content_hash', '<>', (eb) => eb.ref('excluded.content_hash')),
         )
         .returning(['id', 'record_key', 'current_version_no']),
     );

@@ -12,7 +12,7 @@ import { diffRecords, type FieldChange } from './rules.ts';
 import { prepareAll, type InputItem, type PreparedItem, type PreparedRecord } from './prepare.ts';
 
 export type { InputItem } from './prepare.ts';
-import type { RecordListFilter, RecordListRow, RecordState, RegisterRepository } from './repository.ts';
+import type { RecordListFilter, RecordListRow, RegisterRepository } from './repository.ts';
 
 export type PublishStatus = 'created' | 'new_version' | 'unchanged' | 'rejected';
 
@@ -210,31 +210,20 @@ export class RegisterService {
   }
 
   private async writeBatch(repository: RegisterRepository, organization: Organization, batch: Pending[], options: PublishOptions, report: PublishReport): Promise<void> {
-    const keys = [...new Set(batch.map(({ item }) => item.key))];
-    const stored = await repository.findStates(organization.id, keys);
-    const latest = new Map<string, Pick<RecordState, 'content_hash' | 'current_version_no'>>();
-    for (const [key, state] of stored) latest.set(key, state);
-
     // A key may repeat within a batch (several versions in one file); each wave holds a key at most once.
+    // The database decides per record: a new key is inserted, a changed one gets the next version, and an
+    // identical one is left alone and not returned (the upsert only updates when the content hash differs).
     const waves: Pending[][] = [[]];
     let waveKeys = new Set<string>();
     for (const pending of batch) {
-      const { item, outcome } = pending;
-      const previous = latest.get(item.key);
-      if (previous && previous.content_hash === item.hash) {
-        outcome.status = 'unchanged';
-        outcome.version = previous.current_version_no;
-        report.unchanged++;
-        continue;
-      }
-      if (waveKeys.has(item.key)) {
+      if (waveKeys.has(pending.item.key)) {
         waves.push([]);
         waveKeys = new Set();
       }
       waves[waves.length - 1]!.push(pending);
-      waveKeys.add(item.key);
-      latest.set(item.key, { content_hash: item.hash, current_version_no: (previous?.current_version_no ?? 0) + 1 });
+      waveKeys.add(pending.item.key);
     }
+    const unchanged: Pending[] = [];
 
     const now = nowUtc();
     for (const wave of waves) {
@@ -265,8 +254,15 @@ export class RegisterService {
       const byKey = new Map(written.map((row) => [row.record_key, row]));
       const versions = [];
       const parties = [];
-      for (const { item, outcome } of wave) {
-        const row = byKey.get(item.key)!;
+      for (const pending of wave) {
+        const { item, outcome } = pending;
+        const row = byKey.get(item.key);
+        if (!row) {
+          outcome.status = 'unchanged';
+          report.unchanged++;
+          unchanged.push(pending);
+          continue;
+        }
         versions.push({
           record_id: row.id,
           version_no: row.current_version_no,
@@ -305,6 +301,11 @@ export class RegisterService {
       }
       await repository.insertVersions(versions);
       await repository.insertParties(parties);
+    }
+    // Only answers that list every record (the API) need the version an unchanged record stays at.
+    if (unchanged.length > 0 && (options.keepOutcomes ?? 'all') === 'all') {
+      const states = await repository.findStates(organization.id, [...new Set(unchanged.map(({ item }) => item.key))]);
+      for (const { item, outcome } of unchanged) outcome.version = states.get(item.key)?.current_version_no ?? null;
     }
   }
 
