@@ -3,7 +3,7 @@ import { validateRecord, type ValidationIssue } from '../standard/validate.ts';
 import type { RecordType } from '../standard/schema.ts';
 import type { QualityLevel } from '../standard/quality.ts';
 import type { Organization, OrganizationService } from '../organizations/service.ts';
-import type { PublishCounts, PublishReport, RegisterService } from '../register/service.ts';
+import type { PublishCounts, PublishOptions, PublishReport, RegisterService } from '../register/service.ts';
 import { readRecords, type FileIssue, type InputFormat } from './input.ts';
 import { prepareFileInWorker } from './prepare-in-worker.ts';
 import type { TextEncodingName } from '../shared/decode.ts';
@@ -42,6 +42,12 @@ export interface ValidationReport {
   rowsTruncated: boolean;
 }
 
+/** The register's options for a file: a type given by the caller wins over one the file names. */
+function registerOptions(options: PublishFileOptions, fileType: RecordType | undefined): PublishOptions {
+  const { format: _format, ...rest } = options;
+  return { ...rest, defaultType: options.defaultType ?? fileType };
+}
+
 export class PublishingService {
   constructor(
     private readonly organizations: OrganizationService,
@@ -50,15 +56,7 @@ export class PublishingService {
 
   async publishFile(organization: Organization, source: Uint8Array | AsyncIterable<Uint8Array>, options: PublishFileOptions): Promise<PublishFileReport> {
     const reading = await readRecords(source, { format: options.format, defaultType: options.defaultType });
-    const report = await this.register.publish(organization, reading.items, {
-      source: options.source,
-      atomic: options.atomic,
-      defaultType: options.defaultType ?? reading.fileType,
-      note: options.note,
-      keepOutcomes: options.keepOutcomes,
-      maxOutcomes: options.maxOutcomes,
-      onProgress: options.onProgress,
-    });
+    const report = await this.register.publish(organization, reading.items, registerOptions(options, reading.fileType));
     return { ...report, format: reading.format, encoding: reading.encoding, fileIssues: reading.fileIssues };
   }
 
@@ -68,15 +66,7 @@ export class PublishingService {
    */
   async publishPath(organization: Organization, path: string, options: PublishFileOptions): Promise<PublishFileReport> {
     const prepared = await prepareFileInWorker(path, { format: options.format, defaultType: options.defaultType });
-    const report = await this.register.publishPrepared(organization, prepared.items, {
-      source: options.source,
-      atomic: options.atomic,
-      defaultType: options.defaultType ?? prepared.fileType,
-      note: options.note,
-      keepOutcomes: options.keepOutcomes,
-      maxOutcomes: options.maxOutcomes,
-      onProgress: options.onProgress,
-    });
+    const report = await this.register.publishPrepared(organization, prepared.items, registerOptions(options, prepared.fileType));
     return { ...report, format: prepared.format, encoding: prepared.encoding, fileIssues: prepared.fileIssues };
   }
 
