@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../db/testing.ts';
-import { contract, makeOrganization, testContext } from '../testing/factories.ts';
+import { contract, makeOrganization, randomIco, testContext } from '../testing/factories.ts';
 import { csvColumns, flattenRecord } from '../standard/flat.ts';
 import { csvLine } from '../shared/csv.ts';
 import { main } from './main.ts';
@@ -37,6 +37,36 @@ async function runCli(args: string[]): Promise<{ code: number; stdout: string }>
     spy.mockRestore();
   }
 }
+
+describe('om organizations import and om token', () => {
+  it('imports organisations from CSV, resolving a parent listed later in the file, and reports a bad row', async () => {
+    const town = randomIco();
+    const school = randomIco();
+    const file = join(dir, 'organizace.csv');
+    writeFileSync(
+      file,
+      ['ico;nazev;druh;kodObce;datovaSchranka;pocetObyvatel;icoNadrizene', `${school};ZŠ Testov;prispevkova-organizace;;;;${town}`, `${town};Obec Testov;obec;581372;abc1234;1 234;`, '12345678;Špatné IČO;obec;;;;'].join('\n'),
+    );
+    const result = await runCli(['organizations', 'import', file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('přečteno 3, nových 2');
+    expect(result.stdout).toMatch(/řádek 4: IČO „12345678“ není platné/);
+    const child = await ctx.organizations.getByIco(school);
+    expect((await ctx.organizations.findById(child.parentId!))?.ico).toBe(town);
+    expect(await ctx.organizations.getByIco(town)).toMatchObject({ population: 1234, ruianCode: '581372', dataBox: 'abc1234' });
+  });
+
+  it('creates a token that the API accepts, and revokes it', async () => {
+    const organization = await makeOrganization(ctx);
+    const created = await runCli(['token', 'create', '--org', organization.ico]);
+    const token = created.stdout.trim();
+    expect(token).toMatch(/^om_/);
+    expect((await ctx.tokens.authenticate(token)).organizationId).toBe(organization.id);
+    const id = (await ctx.tokens.list(organization))[0]!.id;
+    await runCli(['token', 'revoke', String(id)]);
+    await expect(ctx.tokens.authenticate(token)).rejects.toMatchObject({ code: 'unauthorized' });
+  });
+});
 
 describe('om publish', () => {
   it('publishes a CSV through the worker; the second run creates nothing; a bad row is reported with line, field and reason', async () => {
