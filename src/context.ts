@@ -9,6 +9,7 @@ import { RegisterService } from './register/service.ts';
 import { TokenRepository } from './tokens/repository.ts';
 import { TokenService } from './tokens/service.ts';
 import { PublishingService } from './publishing/service.ts';
+import { RegisterImportService } from './imports/registr-smluv/service.ts';
 
 export interface AppContext {
   config: Config;
@@ -18,6 +19,7 @@ export interface AppContext {
   register: RegisterService;
   tokens: TokenService;
   publishing: PublishingService;
+  registerImport: RegisterImportService;
 }
 
 export function createContext(config: Config, db: Db, logger: Logger): AppContext {
@@ -25,5 +27,6 @@ export function createContext(config: Config, db: Db, logger: Logger): AppContex
   const register = new RegisterService(new RegisterRepository(db.kysely));
   const tokens = new TokenService(new TokenRepository(db.kysely));
   const publishing = new PublishingService(organizations, register);
-  return { config, db, logger, organizations, register, tokens, publishing };
+  const registerImport = new RegisterImportService(organizations, register);
+  return { config, db, logger, organizations, register, tokens, publishing, registerImport };
 }

@@ -41,6 +41,8 @@ const USAGE = `Použití: om PŘÍKAZ [volby]
   validate SOUBOR [--typ T] [--json]      ověří soubor podle standardu, nic neukládá
   publish --org IČO SOUBOR [--typ T] [--atomic] [--note TEXT] [--json]
                                 zveřejní záznamy ze souboru (CSV, JSON, NDJSON)
+  import registr-smluv SOUBOR [--index index.xml] [--json]
+                                nahraje dump registru smluv (.xml nebo .xml.gz)
   organizations import SOUBOR   nahraje organizace ze Seznamu OVM (XML) nebo CSV
                                 (ico;nazev;druh;kodObce;datovaSchranka;pocetObyvatel;icoNadrizene)
 
@@ -198,6 +200,41 @@ async function cmdPublish(args: string[]): Promise<number> {
   });
 }
 
+async function cmdImport(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { index: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+  const [kind, path] = positionals;
+  if (kind !== 'registr-smluv') fail('Použití: om import registr-smluv SOUBOR [--index index.xml]');
+  const file = fileArgument(path);
+  const { verifyDumpAgainstIndex } = await import('../imports/registr-smluv/service.ts');
+  if (values.index) await verifyDumpAgainstIndex(file, fileArgument(values.index));
+  return withContext(async (ctx) => {
+    const progress = progressReporter('Import');
+    const collect = periodicCollector();
+    const started = process.hrtime.bigint();
+    const report = await ctx.registerImport.importDump(createReadStream(file, { highWaterMark: 1 << 20 }), {
+      gzip: file.toLowerCase().endsWith('.gz'),
+      onProgress: (counts) => {
+        progress.update(counts.read);
+        collect(counts.read);
+      },
+    });
+    progress.finish();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    ctx.logger.info('register dump imported', { file, seconds, read: report.read, created: report.created, newVersions: report.newVersions, unchanged: report.unchanged, rejected: report.rejected });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ ...report, seconds })}\n`);
+    } else {
+      process.stdout.write(
+        `Registr smluv: přečteno ${report.read}, nových ${report.created}, nových verzí ${report.newVersions}, beze změny ${report.unchanged}, odmítnuto ${report.rejected}, nových organizací ${report.organizationsCreated}\n`,
+      );
+      for (const outcome of report.issues.filter((o) => o.status === 'rejected')) {
+        for (const problem of outcome.issues) process.stdout.write(`  řádek ${outcome.line}${outcome.id ? ` (idSmlouvy ${outcome.id})` : ''}: ${problem.path || '—'}: ${problem.message}\n`);
+      }
+    }
+    return report.rejected > 0 ? 1 : 0;
+  });
+}
+
 async function cmdOrganizations(args: string[]): Promise<number> {
   const [action, path] = args;
   if (action !== 'import') fail('Použití: om organizations import SOUBOR');
@@ -261,6 +298,8 @@ export async function main(argv: string[]): Promise<number> {
       return cmdPublish(rest);
     case 'organizations':
       return cmdOrganizations(rest);
+    case 'import':
+      return cmdImport(rest);
     case undefined:
     case 'help':
     case '--help':

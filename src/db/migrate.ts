@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import type { Db, DialectName } from './connection.ts';
 import * as m0001 from './migrations/2026-11-26-0001-register.ts';
+import * as m0002 from './migrations/2026-11-26-0002-source-version.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: DialectName): Promise<void> };
 
 /** Dated migrations in order. A migration file is frozen once committed; changes come as new files. */
 const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-26-0001-register': m0001,
+  '2026-11-26-0002-source-version': m0002,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {

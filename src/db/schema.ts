@@ -47,6 +47,8 @@ export interface RecordsTable {
   updated_at: string;
   withdrawn_at: string | null;
   withdrawal_reason: string | null;
+  /** The source's own version number (the contract register's idVerze), where the record has one. */
+  source_version: number | null;
 }
 
 export interface RecordVersionsTable {

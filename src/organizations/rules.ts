@@ -55,3 +55,15 @@ export function kindFromOvm(legalFormCode: string | undefined, subjectType: stri
 export function cleanOvmName(name: string): string {
   return name.trim().replace(/^"(.*)"$/s, '$1').trim();
 }
+
+/** A best guess of the kind from a name, for publishers first seen in an import (e.g. the contract register). */
+export function kindFromName(name: string): OrganizationKind {
+  const lower = name.toLowerCase();
+  if (/^(obec|město|městys|statutární město|hlavní město)\b/.test(lower)) return 'obec';
+  if (/^městská část\b/.test(lower)) return 'mestska-cast';
+  if (/(^|\s)kraj$/.test(lower) || /^kraj\s/.test(lower)) return 'kraj';
+  if (lower.includes('příspěvková organizace')) return 'prispevkova-organizace';
+  if (/\b(s\.\s?r\.\s?o\.|a\.\s?s\.|spol\. s r\. o\.)/.test(lower)) return 'obchodni-spolecnost';
+  if (/\b(z\.\s?s\.|spolek)\b/.test(lower)) return 'spolek';
+  return 'jine';
+}

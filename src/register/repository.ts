@@ -54,6 +54,7 @@ const RECORD_COLUMNS = {
   updated_at: 'text',
   withdrawn_at: 'text',
   withdrawal_reason: 'text',
+  source_version: 'bigint',
 } as const satisfies Record<string, ColumnType>;
 
 const VERSION_COLUMNS = {
@@ -141,7 +142,15 @@ export class RegisterRepository {
             updated_at: eb.ref('excluded.updated_at'),
             withdrawn_at: eb.ref('excluded.withdrawn_at'),
             withdrawal_reason: eb.ref('excluded.withdrawal_reason'),
-          })).where('records.content_hash', '<>', (eb) => eb.ref('excluded.content_hash')),
+            source_version: eb.ref('excluded.source_version'),
+          }))
+          // Only changed content makes a version, and never an older source version over a newer one.
+          .where((eb) =>
+            eb.and([
+              eb('records.content_hash', '<>', eb.ref('excluded.content_hash')),
+              eb.or([eb('records.source_version', 'is', null), eb('excluded.source_version', 'is', null), eb('excluded.source_version', '>=', eb.ref('records.source_version'))]),
+            ]),
+          ),
         )
         .returning(['id', 'record_key', 'current_version_no']),
     );

@@ -30,6 +30,8 @@ export interface RecordSummary {
   quality: string;
   hasAttachment: boolean;
   searchText: string;
+  /** The contract register's idVerze, which orders versions coming from the register. */
+  sourceVersion: number | null;
   parties: PartySummary[];
 }
 
@@ -58,6 +60,7 @@ export function summarize(valid: ValidRecord): RecordSummary {
     hasAttachment: (record.prilohy ?? []).length > 0,
     // A leading space lets a word-prefix search be `LIKE '% token%'`.
     searchText: ` ${foldText(searchParts.filter(Boolean).join(' ')).replace(/\s+/g, ' ')}`,
+    sourceVersion: record.typ === 'smlouva' && record.registrSmluvIdVerze && /^\d{1,15}$/.test(record.registrSmluvIdVerze) ? Number(record.registrSmluvIdVerze) : null,
     parties,
   };
 }

@@ -249,6 +249,7 @@ export class RegisterService {
           updated_at: now,
           withdrawn_at: null,
           withdrawal_reason: null,
+          source_version: summary.sourceVersion,
         })),
       );
       const byKey = new Map(written.map((row) => [row.record_key, row]));
