@@ -135,10 +135,12 @@ async function cmdValidate(args: string[]): Promise<number> {
   const { PublishingService } = await import('../publishing/service.ts');
   const service = new PublishingService(undefined as never, undefined as never);
   const progress = progressReporter('Kontrola');
+  const started = process.hrtime.bigint();
   const report = await service.validateFile(createReadStream(path), { format: formatOf(path), defaultType: typeOption(values.typ), onProgress: (n) => progress.update(n) });
   progress.finish();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(report)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...report, seconds })}\n`);
   } else {
     const s = report.summary;
     process.stdout.write(`${path}: ${s.read} záznamů, ${s.valid} v pořádku, ${s.rejected} odmítnuto, ${s.withWarnings} s varováním (kvalita A ${s.quality.A}, B ${s.quality.B}, C ${s.quality.C})\n`);
