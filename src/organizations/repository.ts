@@ -1,17 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, OrganizationRow } from '../db/schema.ts';
 
-export interface OrganizationWrite {
-  ico: string;
-  name: string;
-  name_folded: string;
-  kind: string;
-  ruian_code: string | null;
-  data_box: string | null;
-  parent_id: number | null;
-  population: number | null;
-  is_demo: number;
-}
+/** The columns a caller sets; the id and the timestamps are the repository's. */
+export type OrganizationWrite = Omit<OrganizationRow, 'id' | 'created_at' | 'updated_at'>;
 
 export interface OrganizationStats extends OrganizationRow {
   record_count: number;
