@@ -172,6 +172,11 @@ describe('read API, validator and pages', () => {
     expect(html).toContain('Měna musí být třípísmenný kód');
     expect(html).toContain('zkouska.json');
     expect((await ctx.register.totals()).versions).toBe(before);
+    const huge = new FormData();
+    huge.set('soubor', new File([new Uint8Array(21 * 1024 * 1024)], 'velky.csv', { type: 'text/csv' }));
+    const refused = await app.request('/validator', { method: 'POST', body: huge });
+    expect(refused.status).toBe(413);
+    expect(await refused.text()).toContain('om validate');
   });
 
   it('serves the standard artefacts, the OpenAPI document, health and Czech error pages', async () => {

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /** The public pages. Thin: read the query, call services, render. */
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { searchTokens } from '../shared/text.ts';
@@ -13,6 +14,8 @@ import { EXAMPLES } from '../standard/examples.ts';
 import { buildOpenApi } from '../api/openapi.ts';
 import { STYLESHEET } from './style.ts';
 import { ApiPage, HomePage, OrganizationPage, OrganizationsPage, RecordPage, RecordsPage, StandardPage, ValidatorPage } from './pages.tsx';
+
+const VALIDATOR_MAX_BYTES = 20 * 1024 * 1024;
 
 function recordType(value: string | undefined): RecordType | undefined {
   return value && (RECORD_TYPES as readonly string[]).includes(value) ? (value as RecordType) : undefined;
@@ -100,7 +103,14 @@ export function webRoutes(ctx: AppContext): Hono {
 
   web.get('/validator', (c) => c.html(<ValidatorPage />));
 
-  web.post('/validator', async (c) => {
+  // The page reads the upload into memory; larger files belong to the API or `om validate`, which stream.
+  const validatorLimit = bodyLimit({
+    maxSize: VALIDATOR_MAX_BYTES,
+    onError: (c) =>
+      c.html(<ValidatorPage error={`Soubor je větší než ${VALIDATOR_MAX_BYTES / 1024 / 1024} MB. Větší soubory ověřte příkazem om validate nebo přes API.`} />, 413),
+  });
+
+  web.post('/validator', validatorLimit, async (c) => {
     const form = await c.req.parseBody();
     const file = form.soubor;
     if (!(file instanceof File) || file.size === 0) return c.html(<ValidatorPage error="Vyberte prosím soubor k ověření." />, 400);
