@@ -1,21 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
 // .tsx files name their JSX runtime (hono/jsx) in a pragma, so no transform options are needed here.
-const shared = {};
 
 export default defineConfig({
   test: {
     projects: [
       {
-        ...shared,
         test: { name: 'unit', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'], exclude: ['**/*.db.test.ts', '**/*.db.test.tsx', '**/*.browser.test.ts'] },
       },
       {
-        ...shared,
         test: { name: 'db-sqlite', include: ['src/**/*.db.test.ts', 'src/**/*.db.test.tsx'], env: { TEST_DIALECT: 'sqlite' }, testTimeout: 30000 },
       },
       {
-        ...shared,
         test: {
           name: 'db-postgres',
           include: ['src/**/*.db.test.ts', 'src/**/*.db.test.tsx'],
@@ -25,7 +21,6 @@ export default defineConfig({
         },
       },
       {
-        ...shared,
         test: { name: 'browser', include: ['test/browser/**/*.browser.test.ts'], testTimeout: 60000, hookTimeout: 120000, fileParallelism: false },
       },
     ],

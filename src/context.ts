@@ -26,7 +26,7 @@ export function createContext(config: Config, db: Db, logger: Logger): AppContex
   const organizations = new OrganizationService(new OrganizationRepository(db.kysely));
   const register = new RegisterService(new RegisterRepository(db.kysely));
   const tokens = new TokenService(new TokenRepository(db.kysely));
-  const publishing = new PublishingService(organizations, register);
+  const publishing = new PublishingService(register);
   const registerImport = new RegisterImportService(organizations, register);
   return { config, db, logger, organizations, register, tokens, publishing, registerImport };
 }

@@ -219,6 +219,14 @@ describe('organisations', () => {
   });
   if (!existsSync(fixtures)) console.warn(`Skipping Seznam OVM import test: ${fixtures} is absent.`);
 
+  it('lists organisations with their parent IČO', async () => {
+    const town = await makeOrganization(ctx, { name: 'Město Rodičov' });
+    const school = await makeOrganization(ctx, { name: 'ZŠ Rodičov', kind: 'prispevkova-organizace', parentIco: town.ico });
+    const list = await readJson(await app.request('/api/v1/organizations?limit=1000'));
+    expect(list.items.find((o: { ico: string }) => o.ico === school.ico)).toMatchObject({ parentIco: town.ico, kind: 'prispevkova-organizace' });
+    expect(list.items.find((o: { ico: string }) => o.ico === town.ico)).toMatchObject({ parentIco: null });
+  });
+
   it('refuses an organisation with an invalid IČO', async () => {
     await expect(ctx.organizations.create({ ico: '12345678', name: 'X', kind: 'obec' })).rejects.toMatchObject({ code: 'validation_failed' });
   });

@@ -68,15 +68,8 @@ export function apiRoutes(ctx: AppContext): Hono {
     const limit = Math.min(Number(c.req.query('limit') ?? 100) || 100, 1000);
     const offset = Math.max(Number(c.req.query('offset') ?? 0) || 0, 0);
     const organizations = await ctx.organizations.list({ limit, offset });
-    const parents = new Map<number, string>();
-    for (const organization of organizations) {
-      if (organization.parentId && !parents.has(organization.parentId)) {
-        const parent = await ctx.organizations.findById(organization.parentId);
-        if (parent) parents.set(parent.id, parent.ico);
-      }
-    }
     return c.json({
-      items: organizations.map((o) => ({ ...apiOrganization(o, base, o.parentId ? (parents.get(o.parentId) ?? null) : null), recordCount: o.recordCount })),
+      items: organizations.map((o) => ({ ...apiOrganization(o, base, o.parentIco), recordCount: o.recordCount })),
       total: await ctx.organizations.count(),
     });
   });

@@ -8,13 +8,12 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
-import type { InputFormat } from '../publishing/input.ts';
+import { formatFromFileName, type InputFormat } from '../publishing/input.ts';
+import { RECORD_TYPES, type RecordType } from '../standard/schema.ts';
 import type { OrganizationSourceRow } from '../organizations/import.ts';
 import { progressReporter } from './progress.ts';
 import { periodicCollector } from './memory.ts';
 
-const RECORD_TYPES = ['smlouva', 'objednavka', 'faktura'] as const;
-type RecordType = (typeof RECORD_TYPES)[number];
 
 async function openContext(): Promise<AppContext> {
   const [{ loadConfig }, { openDatabase }, { migrateToLatest }, { createContext }, { createLogger }] = await Promise.all([
@@ -75,11 +74,7 @@ function fileArgument(path: string | undefined): string {
 }
 
 function formatOf(path: string): InputFormat | undefined {
-  const lower = path.toLowerCase();
-  if (lower.endsWith('.csv') || lower.endsWith('.txt')) return 'csv';
-  if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return 'ndjson';
-  if (lower.endsWith('.json')) return 'json';
-  return undefined;
+  return formatFromFileName(basename(path));
 }
 
 async function cmdServe(): Promise<void> {
@@ -132,11 +127,10 @@ async function cmdToken(args: string[]): Promise<void> {
 async function cmdValidate(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { typ: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
   const path = fileArgument(positionals[0]);
-  const { PublishingService } = await import('../publishing/service.ts');
-  const service = new PublishingService(undefined as never, undefined as never);
+  const { validateFile } = await import('../publishing/service.ts');
   const progress = progressReporter('Kontrola');
   const started = process.hrtime.bigint();
-  const report = await service.validateFile(createReadStream(path), { format: formatOf(path), defaultType: typeOption(values.typ), onProgress: (n) => progress.update(n) });
+  const report = await validateFile(createReadStream(path), { format: formatOf(path), defaultType: typeOption(values.typ), onProgress: (n) => progress.update(n) });
   progress.finish();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (values.json) {

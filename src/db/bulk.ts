@@ -25,8 +25,13 @@ type AnyDb = Kysely<any> | Transaction<any>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyInsert = any;
 
+/**
+ * Inserts `rows` into `table`. `name` identifies the statement shape (the same `finish` must always go with the
+ * same name), since compiled statements are reused by it.
+ */
 export async function bulkInsert<Row extends Record<string, unknown>, Result = never>(
   db: AnyDb,
+  name: string,
   table: string,
   columns: Record<keyof Row & string, ColumnType>,
   rows: readonly Row[],
@@ -39,7 +44,7 @@ export async function bulkInsert<Row extends Record<string, unknown>, Result = n
   const chunkSize = postgres ? rows.length : Math.max(1, Math.floor(SQLITE_MAX_PARAMS / names.length));
   for (let start = 0; start < rows.length; start += chunkSize) {
     const part = rows.slice(start, start + chunkSize);
-    const key = `${postgres ? 'pg' : `sqlite:${part.length}`}|${table}|${names.join(',')}|${finish.toString()}`;
+    const key = `${postgres ? 'pg' : `sqlite:${part.length}`}|${name}|${table}|${names.join(',')}`;
     let template = templates.get(key);
     if (!template) {
       const base = db.insertInto(table);

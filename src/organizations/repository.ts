@@ -7,6 +7,7 @@ export type OrganizationWrite = Omit<OrganizationRow, 'id' | 'created_at' | 'upd
 export interface OrganizationStats extends OrganizationRow {
   record_count: number;
   last_updated_at: string | null;
+  parent_ico: string | null;
 }
 
 export class OrganizationRepository {
@@ -50,12 +51,13 @@ export class OrganizationRepository {
     let query = this.db
       .selectFrom('organizations as o')
       .leftJoin('records as r', 'r.organization_id', 'o.id')
+      .leftJoin('organizations as p', 'p.id', 'o.parent_id')
       .selectAll('o')
-      .select((eb) => [eb.fn.count<number>('r.id').as('record_count'), eb.fn.max('r.updated_at').as('last_updated_at')])
+      .select((eb) => [eb.fn.count<number>('r.id').as('record_count'), eb.fn.max('r.updated_at').as('last_updated_at'), eb.fn.max('p.ico').as('parent_ico')])
       .groupBy('o.id');
     if (options.onlyWithRecords) query = query.having((eb) => eb.fn.count('r.id'), '>', 0);
     const rows = await query.orderBy(sql`coalesce(max(r.updated_at), '')`, 'desc').orderBy('o.name_folded').limit(options.limit).offset(options.offset).execute();
-    return rows.map((row) => ({ ...row, record_count: Number(row.record_count), last_updated_at: row.last_updated_at ?? null }));
+    return rows.map((row) => ({ ...row, record_count: Number(row.record_count), last_updated_at: row.last_updated_at ?? null, parent_ico: row.parent_ico ?? null }));
   }
 
   async count(): Promise<number> {

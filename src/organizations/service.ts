@@ -75,9 +75,9 @@ export class OrganizationService {
     return (await this.repository.children(organization.id)).map(toOrganization);
   }
 
-  async list(options: { limit: number; offset: number; onlyWithRecords?: boolean }): Promise<Array<Organization & { recordCount: number; lastUpdatedAt: string | null }>> {
+  async list(options: { limit: number; offset: number; onlyWithRecords?: boolean }): Promise<Array<Organization & { recordCount: number; lastUpdatedAt: string | null; parentIco: string | null }>> {
     const rows: OrganizationStats[] = await this.repository.listWithStats(options);
-    return rows.map((row) => ({ ...toOrganization(row), recordCount: row.record_count, lastUpdatedAt: row.last_updated_at }));
+    return rows.map((row) => ({ ...toOrganization(row), recordCount: row.record_count, lastUpdatedAt: row.last_updated_at, parentIco: row.parent_ico }));
   }
 
   count(): Promise<number> {

@@ -2,7 +2,7 @@
 import { validateRecord, type ValidationIssue } from '../standard/validate.ts';
 import type { RecordType } from '../standard/schema.ts';
 import type { QualityLevel } from '../standard/quality.ts';
-import type { Organization, OrganizationService } from '../organizations/service.ts';
+import type { Organization } from '../organizations/service.ts';
 import type { PublishCounts, PublishOptions, PublishReport, RegisterService } from '../register/service.ts';
 import { readRecords, type FileIssue, type InputFormat } from './input.ts';
 import { prepareFileInWorker } from './prepare-in-worker.ts';
@@ -33,6 +33,13 @@ export interface ValidationRow {
   issues: ValidationIssue[];
 }
 
+export interface ValidateFileOptions {
+  format?: InputFormat;
+  defaultType?: RecordType;
+  maxRows?: number;
+  onProgress?: (read: number) => void;
+}
+
 export interface ValidationReport {
   format: InputFormat;
   encoding: TextEncodingName;
@@ -49,10 +56,7 @@ function registerOptions(options: PublishFileOptions, fileType: RecordType | und
 }
 
 export class PublishingService {
-  constructor(
-    private readonly organizations: OrganizationService,
-    private readonly register: RegisterService,
-  ) {}
+  constructor(private readonly register: RegisterService) {}
 
   async publishFile(organization: Organization, source: Uint8Array | AsyncIterable<Uint8Array>, options: PublishFileOptions): Promise<PublishFileReport> {
     const reading = await readRecords(source, { format: options.format, defaultType: options.defaultType });
@@ -70,51 +74,48 @@ export class PublishingService {
     return { ...report, format: prepared.format, encoding: prepared.encoding, fileIssues: prepared.fileIssues };
   }
 
-  /** Checks a file against the standard without storing anything. */
-  async validateFile(
-    source: Uint8Array | AsyncIterable<Uint8Array>,
-    options: { format?: InputFormat; defaultType?: RecordType; maxRows?: number; onProgress?: (read: number) => void } = {},
-  ): Promise<ValidationReport> {
-    const reading = await readRecords(source, { format: options.format, defaultType: options.defaultType });
-    const defaultType = options.defaultType ?? reading.fileType;
-    const maxRows = options.maxRows ?? 10_000;
-    const report: ValidationReport = {
-      format: reading.format,
-      encoding: reading.encoding,
-      fileIssues: reading.fileIssues,
-      summary: { read: 0, valid: 0, rejected: 0, withWarnings: 0, quality: { A: 0, B: 0, C: 0 } },
-      rows: [],
-      rowsTruncated: false,
-    };
-    const push = (row: ValidationRow) => {
-      if (report.rows.length < maxRows) report.rows.push(row);
-      else report.rowsTruncated = true;
-    };
-    for await (const item of reading.items) {
-      report.summary.read++;
-      if (report.summary.read % 10_000 === 0) options.onProgress?.(report.summary.read);
-      const rawId = (item.data as { id?: unknown } | undefined)?.id;
-      const id = typeof rawId === 'string' ? rawId : null;
-      if (item.issues && item.issues.length > 0) {
-        report.summary.rejected++;
-        push({ line: item.line, id, valid: false, quality: null, issues: item.issues });
-        continue;
-      }
-      const result = validateRecord(item.data, { defaultType });
-      if (!result.ok) {
-        report.summary.rejected++;
-        push({ line: item.line, id, valid: false, quality: null, issues: result.errors });
-        continue;
-      }
-      report.summary.valid++;
-      report.summary.quality[result.value.quality.level]++;
-      if (result.value.warnings.length > 0) report.summary.withWarnings++;
-      push({ line: item.line, id, valid: true, quality: result.value.quality.level, issues: result.value.warnings });
-    }
-    return report;
+  validateFile(source: Uint8Array | AsyncIterable<Uint8Array>, options: ValidateFileOptions = {}): Promise<ValidationReport> {
+    return validateFile(source, options);
   }
+}
 
-  getOrganization(ico: string): Promise<Organization> {
-    return this.organizations.getByIco(ico);
+/** Checks a file against the standard without storing anything. */
+export async function validateFile(source: Uint8Array | AsyncIterable<Uint8Array>, options: ValidateFileOptions = {}): Promise<ValidationReport> {
+  const reading = await readRecords(source, { format: options.format, defaultType: options.defaultType });
+  const defaultType = options.defaultType ?? reading.fileType;
+  const maxRows = options.maxRows ?? 10_000;
+  const report: ValidationReport = {
+    format: reading.format,
+    encoding: reading.encoding,
+    fileIssues: reading.fileIssues,
+    summary: { read: 0, valid: 0, rejected: 0, withWarnings: 0, quality: { A: 0, B: 0, C: 0 } },
+    rows: [],
+    rowsTruncated: false,
+  };
+  const push = (row: ValidationRow) => {
+    if (report.rows.length < maxRows) report.rows.push(row);
+    else report.rowsTruncated = true;
+  };
+  for await (const item of reading.items) {
+    report.summary.read++;
+    if (report.summary.read % 10_000 === 0) options.onProgress?.(report.summary.read);
+    const rawId = (item.data as { id?: unknown } | undefined)?.id;
+    const id = typeof rawId === 'string' ? rawId : null;
+    if (item.issues && item.issues.length > 0) {
+      report.summary.rejected++;
+      push({ line: item.line, id, valid: false, quality: null, issues: item.issues });
+      continue;
+    }
+    const result = validateRecord(item.data, { defaultType });
+    if (!result.ok) {
+      report.summary.rejected++;
+      push({ line: item.line, id, valid: false, quality: null, issues: result.errors });
+      continue;
+    }
+    report.summary.valid++;
+    report.summary.quality[result.value.quality.level]++;
+    if (result.value.warnings.length > 0) report.summary.withWarnings++;
+    push({ line: item.line, id, valid: true, quality: result.value.quality.level, issues: result.value.warnings });
   }
+  return report;
 }

@@ -122,7 +122,7 @@ export class RegisterRepository {
    * database, so concurrent publishers cannot reuse one.
    */
   async upsertRecords(rows: NewRecordRow[]): Promise<Array<{ id: number; record_key: string; current_version_no: number }>> {
-    return bulkInsert(this.db, 'records', RECORD_COLUMNS, rows as Array<Record<keyof typeof RECORD_COLUMNS, unknown>>, (query: InsertQueryBuilder<Database, 'records', InsertResult>) =>
+    return bulkInsert(this.db, 'upsert records', 'records', RECORD_COLUMNS, rows as Array<Record<keyof typeof RECORD_COLUMNS, unknown>>, (query: InsertQueryBuilder<Database, 'records', InsertResult>) =>
       query
         .onConflict((oc) =>
           oc.columns(['organization_id', 'record_key']).doUpdateSet((eb) => ({
@@ -157,11 +157,11 @@ export class RegisterRepository {
   }
 
   async insertVersions(rows: Array<Insertable<Database['record_versions']>>): Promise<void> {
-    await bulkInsert(this.db, 'record_versions', VERSION_COLUMNS, rows as Array<Record<keyof typeof VERSION_COLUMNS, unknown>>);
+    await bulkInsert(this.db, 'insert versions', 'record_versions', VERSION_COLUMNS, rows as Array<Record<keyof typeof VERSION_COLUMNS, unknown>>);
   }
 
   async insertParties(rows: Array<Insertable<Database['record_parties']>>): Promise<void> {
-    await bulkInsert(this.db, 'record_parties', PARTY_COLUMNS, rows as Array<Record<keyof typeof PARTY_COLUMNS, unknown>>);
+    await bulkInsert(this.db, 'insert parties', 'record_parties', PARTY_COLUMNS, rows as Array<Record<keyof typeof PARTY_COLUMNS, unknown>>);
   }
 
   async markWithdrawn(recordId: number, versionNo: number, reason: string, at: string): Promise<void> {
