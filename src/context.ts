@@ -10,6 +10,9 @@ import { TokenRepository } from './tokens/repository.ts';
 import { TokenService } from './tokens/service.ts';
 import { PublishingService } from './publishing/service.ts';
 import { RegisterImportService } from './imports/registr-smluv/service.ts';
+import { JobRepository } from './jobs/repository.ts';
+import { JobService } from './jobs/service.ts';
+import { TableImportService } from './imports/table/service.ts';
 
 export interface AppContext {
   config: Config;
@@ -20,6 +23,8 @@ export interface AppContext {
   tokens: TokenService;
   publishing: PublishingService;
   registerImport: RegisterImportService;
+  jobs: JobService;
+  tableImport: TableImportService;
 }
 
 export function createContext(config: Config, db: Db, logger: Logger): AppContext {
@@ -27,6 +32,8 @@ export function createContext(config: Config, db: Db, logger: Logger): AppContex
   const register = new RegisterService(new RegisterRepository(db.kysely));
   const tokens = new TokenService(new TokenRepository(db.kysely));
   const publishing = new PublishingService(register);
-  const registerImport = new RegisterImportService(organizations, register);
-  return { config, db, logger, organizations, register, tokens, publishing, registerImport };
+  const jobs = new JobService(new JobRepository(db.kysely));
+  const registerImport = new RegisterImportService(organizations, register, jobs);
+  const tableImport = new TableImportService(register, jobs);
+  return { config, db, logger, organizations, register, tokens, publishing, registerImport, jobs, tableImport };
 }

@@ -40,6 +40,9 @@ const USAGE = `Použití: om PŘÍKAZ [volby]
   validate SOUBOR [--typ T] [--json]      ověří soubor podle standardu, nic neukládá
   publish --org IČO SOUBOR [--typ T] [--atomic] [--note TEXT] [--json]
                                 zveřejní záznamy ze souboru (CSV, JSON, NDJSON)
+  import table --org IČO SOUBOR [--typ T] [--atomic] [--rejected F.csv] [--report F.csv] [--json]
+                                nahraje tabulku (CSV nebo XLSX; české názvy sloupců, desetinné
+                                čárky, data d. m. rrrr); --rejected uloží odmítnuté řádky k opravě
   import registr-smluv SOUBOR [--index index.xml] [--json]
                                 nahraje dump registru smluv (.xml nebo .xml.gz)
   organizations import SOUBOR   nahraje organizace ze Seznamu OVM (XML) nebo CSV
@@ -196,39 +199,111 @@ async function cmdPublish(args: string[]): Promise<number> {
   });
 }
 
-async function cmdImport(args: string[]): Promise<number> {
+interface ImportOutcome {
+  read: number;
+  created: number;
+  newVersions: number;
+  unchanged: number;
+  rejected: number;
+  job: { id: number; state: string };
+}
+
+const PRINTED_ISSUES = 200;
+
+function printImportSummary(label: string, result: ImportOutcome, seconds: number, extra = ''): void {
+  const rate = Math.round(result.read / Math.max(seconds, 1e-6));
+  process.stdout.write(
+    `${label}: import č. ${result.job.id}, přečteno ${result.read}, nových ${result.created}, nových verzí ${result.newVersions}, beze změny ${result.unchanged}, odmítnuto ${result.rejected}${extra} (${seconds.toFixed(1).replace('.', ',')} s, ${rate.toLocaleString('cs-CZ')} záznamů/s)\n`,
+  );
+}
+
+function printJson(result: object, seconds: number): void {
+  process.stdout.write(`${JSON.stringify({ ...result, seconds })}\n`);
+}
+
+async function cmdImportTable(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { org: { type: 'string' }, typ: { type: 'string' }, atomic: { type: 'boolean' }, note: { type: 'string' }, json: { type: 'boolean' }, rejected: { type: 'string' }, report: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (!values.org) fail('Zadejte organizaci: --org IČO');
+  const file = fileArgument(positionals[0]);
+  const { fileSource } = await import('../imports/source.ts');
+  const source = fileSource(file);
+  return withContext(async (ctx) => {
+    const organization = await ctx.organizations.getByIco(values.org!);
+    const progress = progressReporter('Import', { totalBytes: source.size });
+    const started = process.hrtime.bigint();
+    const result = await ctx.tableImport.importTable(organization, source, {
+      actor: 'cli',
+      defaultType: typeOption(values.typ),
+      atomic: values.atomic,
+      note: values.note,
+      onProgress: (counts, bytes) => progress.update(counts.read, bytes),
+    });
+    progress.finish();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    ctx.logger.info('table imported', { job: result.job.id, file, seconds, read: result.read, created: result.created, newVersions: result.newVersions, unchanged: result.unchanged, rejected: result.rejected });
+    const { writeFileSync } = await import('node:fs');
+    if (values.report) writeFileSync(values.report, result.issuesCsv);
+    if (values.rejected && result.rejectedCsv) writeFileSync(values.rejected, result.rejectedCsv);
+    if (values.json) {
+      const { issuesCsv: _csv, rejectedCsv: _rejected, ...rest } = result;
+      printJson(rest, seconds);
+    } else {
+      printImportSummary(organization.name, result, seconds);
+      for (const issue of result.fileIssues) process.stdout.write(`  soubor: ${issue.message}\n`);
+      for (const issue of result.issues.slice(0, PRINTED_ISSUES)) {
+        const where = issue.column ? `, sloupec „${issue.column}“${issue.value ? ` = „${issue.value}“` : ''}` : '';
+        process.stdout.write(`  řádek ${issue.line}${where}: ${issue.severity === 'error' ? 'CHYBA' : 'varování'}: ${issue.message}\n`);
+      }
+      if (result.issues.length > PRINTED_ISSUES) process.stdout.write(`  … a dalších ${result.issues.length - PRINTED_ISSUES} (celý seznam uloží volba --report SOUBOR.csv)\n`);
+      if (result.rejectedCsv && !values.rejected) process.stdout.write('  Odmítnuté řádky k opravě uloží volba --rejected SOUBOR.csv.\n');
+    }
+    return result.rejected > 0 ? 1 : 0;
+  });
+}
+
+async function cmdImportRegister(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { index: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
-  const [kind, path] = positionals;
-  if (kind !== 'registr-smluv') fail('Použití: om import registr-smluv SOUBOR [--index index.xml]');
-  const file = fileArgument(path);
+  const file = fileArgument(positionals[0]);
   const { verifyDumpAgainstIndex } = await import('../imports/registr-smluv/service.ts');
   if (values.index) await verifyDumpAgainstIndex(file, fileArgument(values.index));
+  const { fileSource } = await import('../imports/source.ts');
+  const source = fileSource(file);
   return withContext(async (ctx) => {
-    const progress = progressReporter('Import');
+    const progress = progressReporter('Import', { totalBytes: source.size });
     const collect = periodicCollector();
     const started = process.hrtime.bigint();
-    const report = await ctx.registerImport.importDump(createReadStream(file, { highWaterMark: 1 << 20 }), {
+    const report = await ctx.registerImport.importDump(source, {
+      actor: 'cli',
       gzip: file.toLowerCase().endsWith('.gz'),
-      onProgress: (counts) => {
-        progress.update(counts.read);
+      onProgress: (counts, bytes) => {
+        progress.update(counts.read, bytes);
         collect(counts.read);
       },
     });
     progress.finish();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    ctx.logger.info('register dump imported', { file, seconds, read: report.read, created: report.created, newVersions: report.newVersions, unchanged: report.unchanged, rejected: report.rejected });
+    ctx.logger.info('register dump imported', { job: report.job.id, file, seconds, read: report.read, created: report.created, newVersions: report.newVersions, unchanged: report.unchanged, rejected: report.rejected });
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ ...report, seconds })}\n`);
+      printJson(report, seconds);
     } else {
-      process.stdout.write(
-        `Registr smluv: přečteno ${report.read}, nových ${report.created}, nových verzí ${report.newVersions}, beze změny ${report.unchanged}, odmítnuto ${report.rejected}, nových organizací ${report.organizationsCreated}\n`,
-      );
-      for (const outcome of report.issues.filter((o) => o.status === 'rejected')) {
+      printImportSummary('Registr smluv', report, seconds, `, nových organizací ${report.organizationsCreated}`);
+      for (const outcome of report.issues.filter((o) => o.status === 'rejected').slice(0, PRINTED_ISSUES)) {
         for (const problem of outcome.issues) process.stdout.write(`  řádek ${outcome.line}${outcome.id ? ` (idSmlouvy ${outcome.id})` : ''}: ${problem.path || '—'}: ${problem.message}\n`);
       }
     }
     return report.rejected > 0 ? 1 : 0;
   });
+}
+
+async function cmdImport(args: string[]): Promise<number> {
+  const [kind, ...rest] = args;
+  if (kind === 'registr-smluv') return cmdImportRegister(rest);
+  if (kind === 'table') return cmdImportTable(rest);
+  fail('Použití: om import table|registr-smluv SOUBOR … (viz om help)');
 }
 
 async function cmdOrganizations(args: string[]): Promise<number> {

@@ -79,12 +79,68 @@ export interface RecordPartiesTable {
   role: string;
 }
 
+export interface ImportJobsTable {
+  id: Generated<number>;
+  organization_id: number | null;
+  kind: string;
+  source_name: string;
+  source_key: string;
+  actor: string;
+  state: string;
+  total_bytes: number | null;
+  done_bytes: Generated<number>;
+  read: Generated<number>;
+  created: Generated<number>;
+  new_versions: Generated<number>;
+  unchanged: Generated<number>;
+  rejected: Generated<number>;
+  /** JSON: the job's report (file issues, per-row issues, extra counts). */
+  report: string | null;
+  rejected_csv: string | null;
+  error: string | null;
+  attempts: Generated<number>;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface HarvestSourcesTable {
+  id: Generated<number>;
+  organization_id: number;
+  url: string;
+  record_type: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  content_sha256: string | null;
+  active: Generated<number>;
+  created_at: string;
+  last_checked_at: string | null;
+}
+
+export interface HarvestRunsTable {
+  id: Generated<number>;
+  source_id: number;
+  organization_id: number;
+  started_at: string;
+  finished_at: string;
+  outcome: string;
+  http_status: number | null;
+  job_id: number | null;
+  created: Generated<number>;
+  new_versions: Generated<number>;
+  rejected: Generated<number>;
+  message: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   api_tokens: ApiTokensTable;
   records: RecordsTable;
   record_versions: RecordVersionsTable;
   record_parties: RecordPartiesTable;
+  import_jobs: ImportJobsTable;
+  harvest_sources: HarvestSourcesTable;
+  harvest_runs: HarvestRunsTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;

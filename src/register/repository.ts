@@ -121,7 +121,7 @@ export class RegisterRepository {
    * content hash is unchanged is neither updated nor returned. The version number is incremented by the
    * database, so concurrent publishers cannot reuse one.
    */
-  async upsertRecords(rows: NewRecordRow[]): Promise<Array<{ id: number; record_key: string; current_version_no: number }>> {
+  async upsertRecords(rows: NewRecordRow[]): Promise<Array<{ id: number; organization_id: number; record_key: string; current_version_no: number }>> {
     return bulkInsert(this.db, 'upsert records', 'records', RECORD_COLUMNS, rows as Array<Record<keyof typeof RECORD_COLUMNS, unknown>>, (query: InsertQueryBuilder<Database, 'records', InsertResult>) =>
       query
         .onConflict((oc) =>
@@ -152,7 +152,7 @@ export class RegisterRepository {
             ]),
           ),
         )
-        .returning(['id', 'record_key', 'current_version_no']),
+        .returning(['id', 'organization_id', 'record_key', 'current_version_no']),
     );
   }
 

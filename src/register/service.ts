@@ -53,6 +53,7 @@ export interface PublishOptions {
 }
 
 interface Pending {
+  organizationId: number;
   outcome: PublishOutcome;
   item: PreparedRecord;
 }
@@ -101,6 +102,9 @@ export interface RecordListItem {
   version: number;
   updatedAt: string;
 }
+
+/** A prepared item and its organisation; a rejected item may have none (e.g. its publisher is unknown). */
+export type PreparedForOrganization = { organization: Organization; item: PreparedItem } | { organization: null; item: PreparedItem & { rejected: true } };
 
 class AtomicRollback extends Error {}
 
@@ -165,8 +169,8 @@ export class RegisterService {
         const current = batch;
         batch = [];
         if (options.atomic && report.rejected > 0) return; // nothing will be kept; only keep validating
-        if (options.atomic) await this.writeBatch(repository, organization, current, options, report);
-        else await repository.inTransaction((trx) => this.writeBatch(trx, organization, current, options, report));
+        if (options.atomic) await this.writeBatch(repository, current, options, report);
+        else await repository.inTransaction((trx) => this.writeBatch(trx, current, options, report));
         options.onProgress?.(report);
       };
       for await (const item of items) {
@@ -178,7 +182,7 @@ export class RegisterService {
         }
         if (item.warnings.length > 0) report.withWarnings++;
         const outcome: PublishOutcome = { line: item.line, id: item.key, status: 'unchanged', version: null, quality: item.quality, issues: item.warnings };
-        batch.push({ outcome, item });
+        batch.push({ organizationId: organization.id, outcome, item });
         record(outcome);
         if (batch.length >= batchSize) await flush();
       }
@@ -209,19 +213,55 @@ export class RegisterService {
     return report;
   }
 
-  private async writeBatch(repository: RegisterRepository, organization: Organization, batch: Pending[], options: PublishOptions, report: PublishReport): Promise<void> {
+  /**
+   * Stores batches of prepared items that belong to several organisations (a contract register dump): each batch
+   * is one transaction, so a crash leaves whole batches only.
+   */
+  async publishPreparedGroups(batches: AsyncIterable<PreparedForOrganization[]>, options: Omit<PublishOptions, 'atomic' | 'batchSize' | 'defaultType'>): Promise<PublishReport> {
+    const report: PublishReport = { read: 0, created: 0, newVersions: 0, unchanged: 0, rejected: 0, withWarnings: 0, outcomes: [], outcomesTruncated: false };
+    const keep = options.keepOutcomes ?? 'all';
+    const maxOutcomes = options.maxOutcomes ?? Number.POSITIVE_INFINITY;
+    const record = (outcome: PublishOutcome) => {
+      if (keep === 'problems' && outcome.status !== 'rejected' && outcome.issues.length === 0) return;
+      if (report.outcomes.length < maxOutcomes) report.outcomes.push(outcome);
+      else report.outcomesTruncated = true;
+    };
+    for await (const batch of batches) {
+      const pending: Pending[] = [];
+      for (const { organization, item } of batch) {
+        report.read++;
+        if (item.rejected || organization === null) {
+          if (!item.rejected) throw new Error('an accepted item needs its organisation');
+          report.rejected++;
+          record({ line: item.line, id: item.id, status: 'rejected', version: null, quality: null, issues: item.issues });
+          continue;
+        }
+        if (item.warnings.length > 0) report.withWarnings++;
+        const outcome: PublishOutcome = { line: item.line, id: item.key, status: 'unchanged', version: null, quality: item.quality, issues: item.warnings };
+        record(outcome);
+        pending.push({ organizationId: organization.id, outcome, item });
+      }
+      // One statement per wave for all organisations of the batch: a dump touches hundreds of them per batch.
+      if (pending.length > 0) await this.repository.inTransaction((trx) => this.writeBatch(trx, pending, options, report));
+      options.onProgress?.(report);
+    }
+    return report;
+  }
+
+  private async writeBatch(repository: RegisterRepository, batch: Pending[], options: PublishOptions, report: PublishReport): Promise<void> {
     // A key may repeat within a batch (several versions in one file); each wave holds a key at most once.
     // The database decides per record: a new key is inserted, a changed one gets the next version, and an
     // identical one is left alone and not returned (the upsert only updates when the content hash differs).
     const waves: Pending[][] = [[]];
     let waveKeys = new Set<string>();
     for (const pending of batch) {
-      if (waveKeys.has(pending.item.key)) {
+      const waveKey = `${pending.organizationId}:${pending.item.key}`;
+      if (waveKeys.has(waveKey)) {
         waves.push([]);
         waveKeys = new Set();
       }
       waves[waves.length - 1]!.push(pending);
-      waveKeys.add(pending.item.key);
+      waveKeys.add(waveKey);
     }
     const unchanged: Pending[] = [];
 
@@ -229,8 +269,8 @@ export class RegisterService {
     for (const wave of waves) {
       if (wave.length === 0) continue;
       const written = await repository.upsertRecords(
-        wave.map(({ item: { key, hash, summary } }) => ({
-          organization_id: organization.id,
+        wave.map(({ organizationId, item: { key, hash, summary } }) => ({
+          organization_id: organizationId,
           record_key: key,
           type: summary.type,
           status: 'published',
@@ -252,12 +292,12 @@ export class RegisterService {
           source_version: summary.sourceVersion,
         })),
       );
-      const byKey = new Map(written.map((row) => [row.record_key, row]));
+      const byKey = new Map(written.map((row) => [`${row.organization_id}:${row.record_key}`, row]));
       const versions = [];
       const parties = [];
       for (const pending of wave) {
         const { item, outcome } = pending;
-        const row = byKey.get(item.key);
+        const row = byKey.get(`${pending.organizationId}:${item.key}`);
         if (!row) {
           outcome.status = 'unchanged';
           report.unchanged++;
@@ -305,8 +345,11 @@ export class RegisterService {
     }
     // Only answers that list every record (the API) need the version an unchanged record stays at.
     if (unchanged.length > 0 && (options.keepOutcomes ?? 'all') === 'all') {
-      const states = await repository.findStates(organization.id, [...new Set(unchanged.map(({ item }) => item.key))]);
-      for (const { item, outcome } of unchanged) outcome.version = states.get(item.key)?.current_version_no ?? null;
+      for (const organizationId of new Set(unchanged.map((p) => p.organizationId))) {
+        const own = unchanged.filter((p) => p.organizationId === organizationId);
+        const states = await repository.findStates(organizationId, [...new Set(own.map(({ item }) => item.key))]);
+        for (const { item, outcome } of own) outcome.version = states.get(item.key)?.current_version_no ?? null;
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReadStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../../db/testing.ts';
 import { testContext } from '../../testing/factories.ts';
 import type { AppContext } from '../../context.ts';
 import { verifyDumpAgainstIndex } from './service.ts';
+import { bytesSource, fileSource } from '../source.ts';
 
 let database: TestDatabase;
 let ctx: AppContext;
@@ -22,13 +23,9 @@ beforeAll(async () => {
 });
 afterAll(() => database.cleanup());
 
-async function* bytes(buffer: Uint8Array) {
-  yield buffer;
-}
-
 describe('contract register import (own small dump)', () => {
   it('maps versions, parties, foreign currency and personal data, and changes nothing when imported again', async () => {
-    const first = await ctx.registerImport.importDump(createReadStream(small));
+    const first = await ctx.registerImport.importDump(fileSource(small), { actor: 'test', useWorker: false });
     expect(first).toMatchObject({ read: 4, created: 2, newVersions: 1, unchanged: 0, rejected: 1 });
     expect(first.issues.find((o) => o.status === 'rejected')).toMatchObject({ id: '300', issues: [expect.objectContaining({ code: 'publisher_unknown' })] });
 
@@ -49,7 +46,7 @@ describe('contract register import (own small dump)', () => {
     expect(JSON.stringify(lease)).not.toContain('736028');
     expect(lease.current.redactedPaths).toEqual(['strany.1.ico']);
 
-    const again = await ctx.registerImport.importDump(createReadStream(small));
+    const again = await ctx.registerImport.importDump(fileSource(small), { actor: 'test', useWorker: false });
     expect(again).toMatchObject({ read: 4, created: 0, newVersions: 0, unchanged: 3, rejected: 1 });
   });
 
@@ -57,21 +54,21 @@ describe('contract register import (own small dump)', () => {
     const text = readFileSync(small, 'utf8');
     // Only the superseded version of contract 100, as a later partial dump might repeat it.
     const onlyOld = text.replace(/<zaznam><identifikator><idSmlouvy>100<\/idSmlouvy><idVerze>150[\s\S]*?<\/zaznam>/, '');
-    const report = await ctx.registerImport.importDump(bytes(Buffer.from(onlyOld)));
+    const report = await ctx.registerImport.importDump(bytesSource('dump.xml', Buffer.from(onlyOld)), { actor: 'test' });
     expect(report.newVersions).toBe(0);
     const boskovice = await ctx.organizations.getByIco('00279978');
     expect((await ctx.register.detail(boskovice, '100')).current.content).toMatchObject({ registrSmluvIdVerze: '150' });
   });
 
   it('reads .xml.gz and refuses XML with a DOCTYPE (no entity expansion) or a truncated file', async () => {
-    const gz = await ctx.registerImport.importDump(bytes(gzipSync(readFileSync(small))), { gzip: true });
+    const gz = await ctx.registerImport.importDump(bytesSource('dump.xml.gz', gzipSync(readFileSync(small))), { actor: 'test' });
     expect(gz.read).toBe(4);
     const bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><dump>&lol2;</dump>';
-    await expect(ctx.registerImport.importDump(bytes(Buffer.from(bomb)))).rejects.toMatchObject({ code: 'unreadable_input' });
+    await expect(ctx.registerImport.importDump(bytesSource('dump.xml', Buffer.from(bomb)), { actor: 'test' })).rejects.toMatchObject({ code: 'unreadable_input' });
     const external = '<?xml version="1.0"?><!DOCTYPE dump [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><dump>&xxe;</dump>';
-    await expect(ctx.registerImport.importDump(bytes(Buffer.from(external)))).rejects.toMatchObject({ code: 'unreadable_input' });
+    await expect(ctx.registerImport.importDump(bytesSource('dump.xml', Buffer.from(external)), { actor: 'test' })).rejects.toMatchObject({ code: 'unreadable_input' });
     const truncated = readFileSync(small, 'utf8').slice(0, 1500);
-    await expect(ctx.registerImport.importDump(bytes(Buffer.from(truncated)))).rejects.toMatchObject({ code: 'unreadable_input' });
+    await expect(ctx.registerImport.importDump(bytesSource('dump.xml', Buffer.from(truncated)), { actor: 'test' })).rejects.toMatchObject({ code: 'unreadable_input' });
   });
 
   it('checks a dump against its index (size and SHA-1) before importing', async () => {
@@ -105,7 +102,7 @@ describe('contract register import (real dump subset)', () => {
     const own = await createTestDatabase();
     try {
       const ownCtx = testContext(own.db);
-      const report = await ownCtx.registerImport.importDump(createReadStream(file));
+      const report = await ownCtx.registerImport.importDump(fileSource(file), { actor: 'test' });
       expect(report).toMatchObject({ read: 706, created: 670, newVersions: 36, unchanged: 0, rejected: 0 });
       const stats = await sql<{ records: number; multi: number; superseded: number }>`
         select count(*) as records,
@@ -113,7 +110,7 @@ describe('contract register import (real dump subset)', () => {
                sum(current_version_no - 1) as superseded
           from records`.execute(own.db.kysely);
       expect(stats.rows[0]).toEqual({ records: 670, multi: 33, superseded: 36 });
-      const again = await ownCtx.registerImport.importDump(createReadStream(file));
+      const again = await ownCtx.registerImport.importDump(fileSource(file), { actor: 'test' });
       expect(again).toMatchObject({ read: 706, created: 0, newVersions: 0, unchanged: 706, rejected: 0 });
     } finally {
       await own.cleanup();

@@ -12,100 +12,124 @@ import { isValidDataBox, normalizeDataBox } from '../../shared/identifiers.ts';
 import { issue } from '../../standard/validate.ts';
 import { kindFromName, parseOrganizationIco } from '../../organizations/rules.ts';
 import type { Organization, OrganizationService } from '../../organizations/service.ts';
-import type { InputItem, PublishCounts, PublishOutcome, RegisterService } from '../../register/service.ts';
-import { contractOf, publisherOf, type RegisterEntry } from './mapping.ts';
+import type { PreparedForOrganization, PublishOutcome, RegisterService } from '../../register/service.ts';
+import type { ImportJob, JobService } from '../../jobs/service.ts';
+import type { ImportCounts } from '../../jobs/rules.ts';
+import { prepareDumpInWorker } from '../../publishing/prepare-in-worker.ts';
+import { countingBytes, type ImportSource } from '../source.ts';
+import type { RegisterPublisher } from './mapping.ts';
+import { prepareRegisterEntry, type PreparedRegisterEntry } from './prepare.ts';
 import { readRegisterDump } from './reader.ts';
 
-export interface RegisterImportReport extends PublishCounts {
+export interface RegisterImportReport extends ImportCounts {
+  job: ImportJob;
+  withWarnings: number;
   organizationsCreated: number;
   issues: PublishOutcome[];
   issuesTruncated: boolean;
 }
 
 export interface RegisterImportOptions {
+  actor: string;
   gzip?: boolean;
-  chunkSize?: number;
+  /** Files on disk are read and prepared by a worker thread while this thread writes; off for tests of small inputs. */
+  useWorker?: boolean;
   maxIssues?: number;
-  onProgress?: (counts: PublishCounts) => void;
+  onProgress?: (counts: ImportCounts, doneBytes: number) => void;
+}
+
+const BATCH_SIZE = 1000;
+
+async function* inThread(source: ImportSource, gzip: boolean, consumed: { bytes: number }): AsyncGenerator<PreparedRegisterEntry[]> {
+  let batch: PreparedRegisterEntry[] = [];
+  const bytes = countingBytes(source.open(), consumed);
+  for await (const entry of readRegisterDump(bytes instanceof Uint8Array ? (async function* () { yield bytes; })() : bytes, { gzip })) {
+    batch.push(prepareRegisterEntry(entry));
+    if (batch.length >= BATCH_SIZE) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 export class RegisterImportService {
   constructor(
     private readonly organizations: OrganizationService,
     private readonly register: RegisterService,
+    private readonly jobs: JobService,
   ) {}
 
-  async importDump(source: AsyncIterable<Uint8Array>, options: RegisterImportOptions = {}): Promise<RegisterImportReport> {
-    const report: RegisterImportReport = { read: 0, created: 0, newVersions: 0, unchanged: 0, rejected: 0, withWarnings: 0, organizationsCreated: 0, issues: [], issuesTruncated: false };
-    const maxIssues = options.maxIssues ?? 10_000;
-    const publishers = new Map<string, Organization | null>();
-    const addIssue = (outcome: PublishOutcome) => {
-      if (report.issues.length < maxIssues) report.issues.push(outcome);
-      else report.issuesTruncated = true;
-    };
-
-    let chunk: RegisterEntry[] = [];
-    const flush = async () => {
-      // Entries of one publisher keep their order; publishers are written one after another.
-      const groups = new Map<number, { organization: Organization; items: InputItem[] }>();
-      for (const entry of chunk) {
-        const organization = await this.publisherOrganization(entry, publishers, report);
-        if (!organization) {
-          report.read++;
-          report.rejected++;
-          addIssue({ line: entry.line, id: entry.idSmlouvy ?? null, status: 'rejected', version: null, quality: null, issues: [issue('error', 'subjekt', 'publisher_unknown')] });
-          continue;
+  /**
+   * Imports a dump as one job. Each batch of records is one transaction; a killed import leaves whole batches,
+   * and running it again stores what is missing and reports the rest as unchanged.
+   */
+  async importDump(source: ImportSource, options: RegisterImportOptions): Promise<RegisterImportReport> {
+    const gzip = options.gzip ?? source.name.toLowerCase().endsWith('.gz');
+    return this.jobs
+      .run({ kind: 'registr-smluv', organizationId: null, sourceName: source.name, sourceKey: source.key, actor: options.actor, totalBytes: source.size }, async (tracker) => {
+        const publishers = new Map<string, Organization | null>();
+        const created = { organizations: 0 };
+        const consumed = { bytes: 0 };
+        let bytesRead = () => consumed.bytes;
+        let batches: AsyncIterable<PreparedRegisterEntry[]>;
+        if (source.path && (options.useWorker ?? true)) {
+          const prepared = await prepareDumpInWorker(source.path, { gzip, batchSize: BATCH_SIZE });
+          batches = prepared.batches;
+          bytesRead = prepared.bytesRead;
+        } else {
+          batches = inThread(source, gzip, consumed);
         }
-        let group = groups.get(organization.id);
-        if (!group) {
-          group = { organization, items: [] };
-          groups.set(organization.id, group);
-        }
-        group.items.push({ line: entry.line, data: contractOf(entry) });
-      }
-      chunk = [];
-      for (const { organization, items } of groups.values()) {
-        const result = await this.register.publish(organization, items, { source: 'registr-smluv', keepOutcomes: 'problems', batchSize: items.length });
-        report.read += result.read;
-        report.created += result.created;
-        report.newVersions += result.newVersions;
-        report.unchanged += result.unchanged;
-        report.rejected += result.rejected;
-        report.withWarnings += result.withWarnings;
-        for (const outcome of result.outcomes) addIssue(outcome);
-      }
-      options.onProgress?.(report);
-    };
-
-    for await (const entry of readRegisterDump(source, { gzip: options.gzip })) {
-      chunk.push(entry);
-      if (chunk.length >= (options.chunkSize ?? 2000)) await flush();
-    }
-    await flush();
-    return report;
+        const resolved = async function* (this: RegisterImportService): AsyncGenerator<PreparedForOrganization[]> {
+          for await (const batch of batches) {
+            const out: PreparedForOrganization[] = [];
+            for (const { publisher, item } of batch) {
+              const organization = await this.publisherOrganization(publisher, publishers, created);
+              if (organization) out.push({ organization, item });
+              else out.push({ organization: null, item: { rejected: true, line: item.line, id: item.rejected ? item.id : item.key, issues: [issue('error', 'subjekt', 'publisher_unknown')] } });
+            }
+            yield out;
+          }
+        }.call(this);
+        const report = await this.register.publishPreparedGroups(resolved, {
+          source: 'registr-smluv',
+          keepOutcomes: 'problems',
+          maxOutcomes: options.maxIssues ?? 10_000,
+          onProgress: (counts) => {
+            const counted = countsOf(counts);
+            options.onProgress?.(counted, bytesRead());
+            void tracker.progress(counted, bytesRead());
+          },
+        });
+        const counts = countsOf(report);
+        const details = { withWarnings: report.withWarnings, organizationsCreated: created.organizations, issues: report.outcomes, issuesTruncated: report.outcomesTruncated };
+        return { counts, report: details };
+      })
+      .then(({ counts, report, job }) => ({ ...counts, ...report, job }));
   }
 
-  private async publisherOrganization(entry: RegisterEntry, cache: Map<string, Organization | null>, report: RegisterImportReport): Promise<Organization | null> {
-    const publisher = publisherOf(entry);
+  private async publisherOrganization(publisher: RegisterPublisher, cache: Map<string, Organization | null>, created: { organizations: number }): Promise<Organization | null> {
     const ico = publisher.ico ? parseOrganizationIco(publisher.ico) : null;
     const dataBox = publisher.dataBox ? normalizeDataBox(publisher.dataBox) : null;
     const key = `${ico ?? ''}|${dataBox ?? ''}`;
     if (cache.has(key)) return cache.get(key)!;
     let organization = (ico ? await this.organizations.findByIco(ico) : undefined) ?? (dataBox ? await this.organizations.findByDataBox(dataBox) : undefined) ?? null;
     if (!organization && ico) {
-      const created = await this.organizations.upsert({
+      const result = await this.organizations.upsert({
         ico,
         name: publisher.name,
         kind: kindFromName(publisher.name),
         dataBox: dataBox && isValidDataBox(dataBox) ? dataBox : null,
       });
-      organization = created.organization;
-      if (created.outcome === 'created') report.organizationsCreated++;
+      organization = result.organization;
+      if (result.outcome === 'created') created.organizations++;
     }
     cache.set(key, organization);
     return organization;
   }
 }
+
+const countsOf = (c: ImportCounts): ImportCounts => ({ read: c.read, created: c.created, newVersions: c.newVersions, unchanged: c.unchanged, rejected: c.rejected });
 
 export interface DumpIndexEntry {
   file?: string;

@@ -1,0 +1,60 @@
+/** Import jobs: their states, counts and the estimate of what remains. Pure. */
+
+export const JOB_KINDS = ['table', 'standard', 'isdoc', 'registr-smluv', 'harvest'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export type JobState = 'running' | 'completed' | 'failed';
+
+export interface ImportCounts {
+  read: number;
+  created: number;
+  newVersions: number;
+  unchanged: number;
+  rejected: number;
+}
+
+export const ZERO_COUNTS: ImportCounts = { read: 0, created: 0, newVersions: 0, unchanged: 0, rejected: 0 };
+
+export const JOB_KIND_LABELS: Record<JobKind, string> = {
+  table: 'Tabulka (CSV, XLSX)',
+  standard: 'Soubor podle standardu',
+  isdoc: 'Faktury ISDOC',
+  'registr-smluv': 'Dump registru smluv',
+  harvest: 'Sklizeň z webu organizace',
+};
+
+/** A job that has reported nothing for this long was killed; running the same import again resumes it. */
+export const STALE_AFTER_MS = 10 * 60 * 1000;
+
+export type ShownJobState = JobState | 'interrupted';
+
+export function shownState(state: JobState, updatedAt: string, now: Date): ShownJobState {
+  if (state === 'running' && now.getTime() - Date.parse(updatedAt) > STALE_AFTER_MS) return 'interrupted';
+  return state;
+}
+
+export const JOB_STATE_LABELS: Record<ShownJobState, string> = {
+  running: 'probíhá',
+  completed: 'dokončeno',
+  failed: 'selhalo',
+  interrupted: 'přerušeno',
+};
+
+export interface ProgressEstimate {
+  /** 0..1 when the size of the input is known. */
+  fraction: number | null;
+  recordsPerSecond: number;
+  secondsLeft: number | null;
+}
+
+export function estimateProgress(read: number, doneBytes: number, totalBytes: number | null, elapsedSeconds: number): ProgressEstimate {
+  const recordsPerSecond = elapsedSeconds > 0 ? read / elapsedSeconds : 0;
+  if (!totalBytes || totalBytes <= 0) return { fraction: null, recordsPerSecond, secondsLeft: null };
+  const fraction = Math.min(1, Math.max(0, doneBytes / totalBytes));
+  const secondsLeft = fraction > 0 && elapsedSeconds > 0 ? (elapsedSeconds * (1 - fraction)) / fraction : null;
+  return { fraction, recordsPerSecond, secondsLeft };
+}
+
+export function addCounts(a: ImportCounts, b: ImportCounts): ImportCounts {
+  return { read: a.read + b.read, created: a.created + b.created, newVersions: a.newVersions + b.newVersions, unchanged: a.unchanged + b.unchanged, rejected: a.rejected + b.rejected };
+}
