@@ -30,6 +30,7 @@ export class CsvParser {
   private quoteSeenInQuoted = false;
   private fieldStarted = false;
   private recordChars = 0;
+  private recordFieldChars = 0;
   private line = 1;
   private recordLine = 1;
   private pendingCr = false;
@@ -124,6 +125,11 @@ export class CsvParser {
   }
 
   private endField(): void {
+    // A record that arrived whole within one chunk escapes the check at the end of push; count it here.
+    this.recordFieldChars += this.field.length;
+    if (this.recordFieldChars > this.maxRecordChars) {
+      throw new CsvSyntaxError(this.recordLine, `record starting on line ${this.recordLine} exceeds ${this.maxRecordChars} characters`);
+    }
     this.fields.push(this.field);
     this.field = '';
     this.fieldStarted = false;
@@ -135,6 +141,7 @@ export class CsvParser {
     const fields = this.fields;
     this.fields = [];
     this.recordChars = 0;
+    this.recordFieldChars = 0;
     // A blank line is no record.
     if (fields.length === 1 && fields[0] === '') return;
     rows.push({ line: this.recordLine, fields });
