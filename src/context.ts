@@ -13,6 +13,7 @@ import { RegisterImportService } from './imports/registr-smluv/service.ts';
 import { JobRepository } from './jobs/repository.ts';
 import { JobService } from './jobs/service.ts';
 import { TableImportService } from './imports/table/service.ts';
+import { IsdocImportService } from './imports/isdoc/service.ts';
 
 export interface AppContext {
   config: Config;
@@ -25,6 +26,7 @@ export interface AppContext {
   registerImport: RegisterImportService;
   jobs: JobService;
   tableImport: TableImportService;
+  isdocImport: IsdocImportService;
 }
 
 export function createContext(config: Config, db: Db, logger: Logger): AppContext {
@@ -35,5 +37,6 @@ export function createContext(config: Config, db: Db, logger: Logger): AppContex
   const jobs = new JobService(new JobRepository(db.kysely));
   const registerImport = new RegisterImportService(organizations, register, jobs);
   const tableImport = new TableImportService(register, jobs);
-  return { config, db, logger, organizations, register, tokens, publishing, registerImport, jobs, tableImport };
+  const isdocImport = new IsdocImportService(organizations, register, jobs);
+  return { config, db, logger, organizations, register, tokens, publishing, registerImport, jobs, tableImport, isdocImport };
 }

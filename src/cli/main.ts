@@ -43,6 +43,9 @@ const USAGE = `Použití: om PŘÍKAZ [volby]
   import table --org IČO SOUBOR [--typ T] [--atomic] [--rejected F.csv] [--report F.csv] [--json]
                                 nahraje tabulku (CSV nebo XLSX; české názvy sloupců, desetinné
                                 čárky, data d. m. rrrr); --rejected uloží odmítnuté řádky k opravě
+  import isdoc [--org IČO] SOUBOR… [--json]
+                                nahraje faktury ISDOC (.isdoc, .isdocx nebo ZIP s více fakturami);
+                                bez --org se organizace najde podle IČO odběratele či dodavatele
   import registr-smluv SOUBOR [--index index.xml] [--json]
                                 nahraje dump registru smluv (.xml nebo .xml.gz)
   organizations import SOUBOR   nahraje organizace ze Seznamu OVM (XML) nebo CSV
@@ -299,11 +302,41 @@ async function cmdImportRegister(args: string[]): Promise<number> {
   });
 }
 
+async function cmdImportIsdoc(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { org: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+  if (positionals.length === 0) fail('Chybí soubor: om import isdoc [--org IČO] SOUBOR…');
+  const { readFileSync } = await import('node:fs');
+  const { createHash } = await import('node:crypto');
+  const files = positionals.map((path) => ({ name: basename(fileArgument(path)), bytes: readFileSync(path) }));
+  const digest = createHash('sha256');
+  for (const file of files) digest.update(file.name).update(file.bytes);
+  return withContext(async (ctx) => {
+    const organization = values.org ? await ctx.organizations.getByIco(values.org) : undefined;
+    const started = process.hrtime.bigint();
+    const result = await ctx.isdocImport.importFiles(files, { actor: 'cli', organization, sourceKey: `sha256:${digest.digest('hex')}` });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    ctx.logger.info('ISDOC imported', { job: result.job.id, files: files.length, read: result.read, created: result.created, newVersions: result.newVersions, unchanged: result.unchanged, rejected: result.rejected });
+    if (values.json) {
+      const issues = result.outcomes.filter((o) => o.issues.length > 0).map((o) => ({ file: o.file, invoice: o.invoice, status: o.status, issues: o.issues }));
+      printJson({ read: result.read, created: result.created, newVersions: result.newVersions, unchanged: result.unchanged, rejected: result.rejected, job: result.job, issues, outcomes: result.outcomes }, seconds);
+    } else {
+      printImportSummary('Faktury ISDOC', result, seconds);
+      for (const outcome of result.outcomes) {
+        for (const issue of outcome.issues) {
+          process.stdout.write(`  ${outcome.file}${outcome.invoice ? ` (${outcome.invoice})` : ''}: ${issue.severity === 'error' ? 'CHYBA' : 'varování'} ${issue.element || '—'}: ${issue.message}\n`);
+        }
+      }
+    }
+    return result.rejected > 0 ? 1 : 0;
+  });
+}
+
 async function cmdImport(args: string[]): Promise<number> {
   const [kind, ...rest] = args;
   if (kind === 'registr-smluv') return cmdImportRegister(rest);
   if (kind === 'table') return cmdImportTable(rest);
-  fail('Použití: om import table|registr-smluv SOUBOR … (viz om help)');
+  if (kind === 'isdoc') return cmdImportIsdoc(rest);
+  fail('Použití: om import table|isdoc|registr-smluv SOUBOR … (viz om help)');
 }
 
 async function cmdOrganizations(args: string[]): Promise<number> {

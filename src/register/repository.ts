@@ -102,6 +102,18 @@ export class RegisterRepository {
     return (this.db as Kysely<Database>).transaction().execute((trx) => work(new RegisterRepository(trx)));
   }
 
+  async findKeyByOwnNumber(organizationId: number, type: string, ownNumber: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('records')
+      .select('record_key')
+      .where('organization_id', '=', organizationId)
+      .where('type', '=', type)
+      .where('own_number', '=', ownNumber)
+      .orderBy('id')
+      .executeTakeFirst();
+    return row?.record_key;
+  }
+
   async findStates(organizationId: number, keys: string[]): Promise<Map<string, RecordState>> {
     const states = new Map<string, RecordState>();
     for (const part of chunk(keys, 5000)) {

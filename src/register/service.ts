@@ -145,6 +145,11 @@ function toListItem(row: RecordListRow): RecordListItem {
 export class RegisterService {
   constructor(private readonly repository: RegisterRepository) {}
 
+  /** The id of the organisation's record of a type with this own number (contract number, order number), if any. */
+  findKeyByOwnNumber(organization: Organization, type: RecordType, ownNumber: string): Promise<string | undefined> {
+    return this.repository.findKeyByOwnNumber(organization.id, type, ownNumber);
+  }
+
   /** Validates and stores items read in this thread. */
   publish(organization: Organization, items: AsyncIterable<InputItem> | Iterable<InputItem>, options: PublishOptions): Promise<PublishReport> {
     return this.publishPrepared(organization, prepareAll(items, options.defaultType), options);
