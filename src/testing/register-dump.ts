@@ -4,7 +4,7 @@
  * earlier contract, as monthly dumps have them.
  */
 import { openSync, writeSync, closeSync } from 'node:fs';
-import { icoWithCheckDigit } from '../src/shared/identifiers.ts';
+import { icoWithCheckDigit } from '../shared/identifiers.ts';
 
 const SUBJECTS = [
   'Smlouva o dílo na opravu místní komunikace včetně odvodnění a obnovy dopravního značení',
