@@ -5,6 +5,7 @@ import {
   conditionalHeaders,
   failureMessage,
   formatBytesCs,
+  looksLikeHtml,
   HARVEST_OUTCOME_LABELS,
   HARVEST_OUTCOMES,
   MAX_URL_LENGTH,
@@ -56,6 +57,17 @@ describe('chooseImporter', () => {
     expect(chooseImporter('text/plain', url, new TextEncoder().encode('\uFEFF  [{"typ":"smlouva"}]'))).toEqual({ importer: 'standard', format: undefined });
     expect(chooseImporter('text/plain', url, new TextEncoder().encode('typ;id;predmet'))).toEqual({ importer: 'table', format: undefined });
     expect(chooseImporter(undefined, url)).toEqual({ importer: 'table', format: undefined });
+  });
+});
+
+describe('looksLikeHtml', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  it('recognises a web page by its type or its opening', () => {
+    expect(looksLikeHtml('text/html; charset=utf-8', bytes('typ;id'))).toBe(true);
+    expect(looksLikeHtml('text/plain', bytes('\uFEFF\n  <!DOCTYPE html><html>'))).toBe(true);
+    expect(looksLikeHtml(null, bytes('<HTML lang="cs">'))).toBe(true);
+    expect(looksLikeHtml('text/csv', bytes('typ;id;predmet'))).toBe(false);
+    expect(looksLikeHtml('application/json', bytes('[{"predmet":"<html>"}]'))).toBe(false);
   });
 });
 

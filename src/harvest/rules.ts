@@ -95,6 +95,17 @@ export function chooseImporter(contentType: string | null | undefined, url: stri
   return { importer: 'table', format: undefined };
 }
 
+/**
+ * A web page where a file should be: a moved file often leaves an HTML error page answered with 200, which no
+ * importer can read, so it gets a message of its own.
+ */
+export function looksLikeHtml(contentType: string | null | undefined, head: Uint8Array): boolean {
+  const type = mediaType(contentType);
+  if (type === 'text/html' || type === 'application/xhtml+xml') return true;
+  const start = new TextDecoder().decode(head.subarray(0, 256)).replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  return start.startsWith('<!doctype html') || start.startsWith('<html');
+}
+
 function startsLikeJson(head: Uint8Array): boolean {
   let index = 0;
   // A UTF-8 byte order mark, then whitespace.
@@ -125,7 +136,8 @@ export type HarvestFailure =
   | { kind: 'too_large'; maxBytes: number }
   | { kind: 'too_many_redirects'; max: number }
   | { kind: 'bad_redirect'; reason: string }
-  | { kind: 'not_modified_unasked' };
+  | { kind: 'not_modified_unasked' }
+  | { kind: 'html_page' };
 
 const NETWORK_CODES: Record<string, string> = {
   ECONNREFUSED: 'server spojení odmítl',
@@ -184,6 +196,8 @@ export function failureMessage(failure: HarvestFailure): string {
       return `Server přesměroval víc než ${failure.max}krát; soubor nebyl stažen.`;
     case 'bad_redirect':
       return `Server přesměroval na nepřípustnou adresu: ${failure.reason}`;
+    case 'html_page':
+      return 'Na adrese je webová stránka (HTML), ne soubor s daty. Zkontrolujte, že adresa vede přímo na soubor CSV, XLSX nebo JSON.';
     case 'not_modified_unasked':
       return 'Server odpověděl „beze změny“ (304), i když se portál na změnu neptal; soubor nebyl stažen.';
   }

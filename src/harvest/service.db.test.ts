@@ -91,7 +91,9 @@ beforeAll(async () => {
       res.writeHead(404).end();
       return;
     }
-    setTimeout(() => respond(route, req, res), route.delayMs ?? 0);
+    setTimeout(() => {
+      if (!res.destroyed) respond(route, req, res);
+    }, route.delayMs ?? 0);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -131,12 +133,13 @@ interface Row {
   id: string;
   predmet?: string;
   ico?: string;
+  datum?: string;
 }
 
 const HEADER = 'typ;id;predmet;datumUzavreni;hodnotaBezDph;strany.1.nazev;strany.1.ico';
 
 function csv(rows: Row[]): string {
-  const lines = rows.map((row) => `smlouva;${row.id};${row.predmet ?? 'Oprava chodníku v ulici Školní'};15. 3. 2024;100 000,00;Stavby Novák s.r.o.;${row.ico ?? '25596641'}`);
+  const lines = rows.map((row) => `smlouva;${row.id};${row.predmet ?? 'Oprava chodníku v ulici Školní'};${row.datum ?? '15. 3. 2024'};100 000,00;Stavby Novák s.r.o.;${row.ico ?? '25596641'}`);
   return `${HEADER}\r\n${lines.join('\r\n')}\r\n`;
 }
 
@@ -231,7 +234,7 @@ describe('harvesting', () => {
   it('imports a file with some rejected rows and says so in Czech', async () => {
     const harvest = service();
     const org = await organization();
-    const { url } = servePath({ body: csv([{ id: 'R-1' }, { id: 'R-2', ico: '12345678' }]) });
+    const { url } = servePath({ body: csv([{ id: 'R-1' }, { id: 'R-2', datum: '31. 2. 2024' }]) });
     const source = await harvest.addSource(org, url);
     const run = await harvest.harvestSource(source.id);
     expect(run).toMatchObject({ outcome: 'imported', created: 1, rejected: 1 });
@@ -285,7 +288,7 @@ describe('harvesting', () => {
     for (const run of runs) expect(run).toMatchObject({ outcome: 'failed', httpStatus: 200, message: 'Soubor je větší než povolených 4 kB; stahování bylo přerušeno.' });
     const late = await harvest.harvestSource((await harvest.addSource(org, slow.url)).id);
     expect(late).toMatchObject({ outcome: 'failed', message: 'Soubor se nepodařilo stáhnout do 1 sekundy.' });
-    expect((await ctx.register.list({ organizationId: org.id } as never, { limit: 10 })).items).toEqual([]);
+    expect((await ctx.register.list({ organizationIds: [org.id] }, { limit: 10 })).items).toEqual([]);
   });
 
   it('follows a redirect, and gives up on a redirect loop', async () => {
@@ -304,18 +307,23 @@ describe('harvesting', () => {
     expect(requestsTo(loop.path)).toHaveLength(6);
   });
 
-  it('fails on a file it cannot read and keeps the old validators', async () => {
+  it('fails on a web page or a file it cannot read, keeps the old validators, and imports the fixed file', async () => {
     const harvest = service();
     const org = await organization();
-    const { url, route } = servePath({ body: '<html><body>Stránka nenalezena</body></html>', contentType: 'text/html', etag: '"html"' });
+    const { url, route } = servePath({ body: '<!DOCTYPE html><html><body>Stránka nenalezena</body></html>', contentType: 'text/html', etag: '"html"' });
     const source = await harvest.addSource(org, url);
-    const run = await harvest.harvestSource(source.id);
-    expect(run).toMatchObject({ outcome: 'failed', httpStatus: 200, jobId: null });
-    expect(run.message).toMatch(/^Soubor nelze načíst: /);
+    const page = await harvest.harvestSource(source.id);
+    expect(page).toMatchObject({ outcome: 'failed', httpStatus: 200, jobId: null, message: expect.stringContaining('webová stránka (HTML)') });
+    expect((await harvest.listSources(org))[0]).toMatchObject({ etag: null, contentSha256: null });
+
+    route.body = 'cislo;nazev\r\n1;Oprava\r\n';
+    route.contentType = 'text/csv';
+    const table = await harvest.harvestSource(source.id);
+    expect(table).toMatchObject({ outcome: 'failed', httpStatus: 200, jobId: null });
+    expect(table.message).toMatch(/^Soubor nelze načíst: První řádek tabulky musí být hlavička/);
     expect((await harvest.listSources(org))[0]).toMatchObject({ etag: null, contentSha256: null });
 
     route.body = csv([{ id: 'X-1' }]);
-    route.contentType = 'text/csv';
     expect(await harvest.harvestSource(source.id)).toMatchObject({ outcome: 'imported', created: 1 });
   });
 

@@ -23,6 +23,7 @@ import {
   HARVEST_ACTOR,
   HARVEST_OUTCOME_LABELS,
   isHarvestOutcome,
+  looksLikeHtml,
   MAX_REDIRECTS,
   REDIRECT_STATUSES,
   rejectedRowsMessage,
@@ -390,6 +391,10 @@ export class HarvestService {
       // The server ignores conditional requests but the content is the same; its current validators may still let it answer 304 next time.
       await this.repository.updateValidators(row.id, validators, checkedAt());
       return emptyResult('unchanged', download.status);
+    }
+    if (looksLikeHtml(download.contentType, download.body)) {
+      await this.repository.markChecked(row.id, checkedAt());
+      return emptyResult('failed', download.status, failureMessage({ kind: 'html_page' }));
     }
     let imported: { jobId: number; created: number; newVersions: number; rejected: number };
     try {

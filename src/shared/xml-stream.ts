@@ -1,0 +1,233 @@
+/**
+ * A small streaming XML reader for large, simple documents (contract register dumps of a gigabyte and more):
+ * elements, attributes, text, CDATA; comments and processing instructions are skipped. It is several times faster
+ * than a general SAX parser because it scans with indexOf instead of character by character.
+ *
+ * Hostile input is refused, not interpreted: any DOCTYPE (so no entity can be declared, expanded or fetched),
+ * unknown entities, mismatched or unclosed tags, and text, tags or nesting beyond fixed limits.
+ */
+
+export class XmlStreamError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+    /** The same in Czech, for people. */
+    readonly czech: string = 'chybný zápis XML',
+  ) {
+    super(message);
+  }
+}
+
+export interface XmlHandler {
+  open(name: string, attributes: Record<string, string>, line: number): void;
+  close(name: string): void;
+  text(value: string): void;
+}
+
+export interface XmlLimits {
+  maxTextLength?: number;
+  maxTagLength?: number;
+  maxDepth?: number;
+}
+
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+function decodeEntities(text: string, line: number): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&([^;&\s]{0,12});?/g, (match, name: string) => {
+    if (!match.endsWith(';')) throw new XmlStreamError(line, 'unterminated entity reference', 'neukončený odkaz na entitu');
+    if (name.startsWith('#x') || name.startsWith('#X')) {
+      const code = Number.parseInt(name.slice(2), 16);
+      if (Number.isNaN(code) || code > 0x10ffff) throw new XmlStreamError(line, `invalid character reference &${name};`);
+      return String.fromCodePoint(code);
+    }
+    if (name.startsWith('#')) {
+      const code = Number.parseInt(name.slice(1), 10);
+      if (Number.isNaN(code) || code > 0x10ffff) throw new XmlStreamError(line, `invalid character reference &${name};`);
+      return String.fromCodePoint(code);
+    }
+    const value = PREDEFINED[name];
+    if (value === undefined) throw new XmlStreamError(line, `undeclared entity &${name};`, `nedeklarovaná entita &${name};`);
+    return value;
+  });
+}
+
+const ATTRIBUTE = /([^\s=/>]+)\s*=\s*("([^"]*)"|'([^']*)')/g;
+/** Characters that end a tag name: whitespace, '/', '>', quotes, '=', '<', '!', '?'. */
+function isNameChar(code: number): boolean {
+  return code > 32 && code !== 47 && code !== 62 && code !== 34 && code !== 39 && code !== 61 && code !== 60 && code !== 33 && code !== 63;
+}
+
+const EMPTY_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+export class XmlStreamReader {
+  private buffer = '';
+  private readonly stack: string[] = [];
+  private rootSeen = false;
+  private pendingText = '';
+  private readonly maxText: number;
+  private readonly maxTag: number;
+  private readonly maxDepth: number;
+  // Lines are counted lazily: each newline of the input is found once, when a line number is asked for.
+  private text = '';
+  private position = 0;
+  private line = 1;
+  private nextNewline = -1;
+
+  constructor(
+    private readonly handler: XmlHandler,
+    limits: XmlLimits = {},
+  ) {
+    this.maxText = limits.maxTextLength ?? 1_000_000;
+    this.maxTag = limits.maxTagLength ?? 100_000;
+    this.maxDepth = limits.maxDepth ?? 100;
+  }
+
+  get currentLine(): number {
+    return this.lineAt(this.position);
+  }
+
+  private lineAt(position: number): number {
+    while (this.nextNewline >= 0 && this.nextNewline < position) {
+      this.line++;
+      this.nextNewline = this.text.indexOf('\n', this.nextNewline + 1);
+    }
+    return this.line;
+  }
+
+  private fail(message: string, czech: string): never {
+    throw new XmlStreamError(this.currentLine, message, czech);
+  }
+
+  write(chunk: string): void {
+    const text = this.buffer.length > 0 ? this.buffer + chunk : chunk;
+    this.text = text;
+    this.nextNewline = text.indexOf('\n');
+    let position = 0;
+    const length = text.length;
+    while (position < length) {
+      this.position = position;
+      const lt = text.indexOf('<', position);
+      if (lt < 0) {
+        this.addText(text.slice(position));
+        position = length;
+        break;
+      }
+      if (lt > position) this.addText(text.slice(position, lt));
+      position = lt;
+      this.position = lt;
+      const end = this.markupEnd(text, lt);
+      if (end < 0) break;
+      this.markup(text, lt, end);
+      position = end;
+    }
+    this.lineAt(position);
+    this.position = 0;
+    this.buffer = text.slice(position);
+    this.text = this.buffer;
+    this.nextNewline = this.buffer.indexOf('\n');
+    if (this.buffer.length > this.maxTag + 16) this.fail(`markup longer than ${this.maxTag} characters`, 'příliš dlouhá značka');
+  }
+
+  close(): void {
+    if (this.buffer.trim() !== '' || this.stack.length > 0 || !this.rootSeen) {
+      this.fail(this.stack.length > 0 ? `unexpected end of document inside <${this.stack[this.stack.length - 1]}>` : 'unexpected end of document', 'soubor je neúplný (končí uprostřed dokumentu)');
+    }
+  }
+
+  private addText(value: string): void {
+    if (this.stack.length === 0) {
+      if (value.trim() !== '') this.fail('text outside the root element', 'text mimo kořenový element');
+      return;
+    }
+    this.pendingText += value;
+    if (this.pendingText.length > this.maxText) this.fail(`text longer than ${this.maxText} characters`, 'text elementu je delší než povolený limit');
+  }
+
+  private flushText(): void {
+    if (this.pendingText === '') return;
+    this.handler.text(decodeEntities(this.pendingText, this.currentLine));
+    this.pendingText = '';
+  }
+
+  /** Index just after the markup starting at `lt`, or -1 when it is not complete in the buffer yet. */
+  private markupEnd(text: string, lt: number): number {
+    const next = text.charCodeAt(lt + 1);
+    if (next === 33 /* ! */) {
+      if (text.startsWith('<!--', lt)) {
+        const end = text.indexOf('-->', lt + 4);
+        return end < 0 ? -1 : end + 3;
+      }
+      if (text.startsWith('<![CDATA[', lt)) {
+        const end = text.indexOf(']]>', lt + 9);
+        return end < 0 ? -1 : end + 3;
+      }
+      if (text.length - lt < 9) return -1;
+      throw new XmlStreamError(this.currentLine, text.startsWith('<!DOCTYPE', lt) ? 'DOCTYPE declarations are not allowed' : 'unsupported markup declaration', 'deklarace DOCTYPE není povolena');
+    }
+    if (next === 63 /* ? */) {
+      const end = text.indexOf('?>', lt + 2);
+      return end < 0 ? -1 : end + 2;
+    }
+    // A '>' may appear inside a quoted attribute value; find the first one outside quotes.
+    let quote = 0;
+    for (let i = lt + 1; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (quote !== 0) {
+        if (code === quote) quote = 0;
+      } else if (code === 62 /* > */) {
+        return i + 1;
+      } else if (code === 34 || code === 39) {
+        quote = code;
+      }
+    }
+    return -1;
+  }
+
+  private markup(text: string, start: number, end: number): void {
+    const next = text.charCodeAt(start + 1);
+    if (next === 33) {
+      if (text.startsWith('<![CDATA[', start)) {
+        if (this.stack.length === 0) this.fail('CDATA outside the root element', 'CDATA mimo kořenový element');
+        this.pendingText += text.slice(start + 9, end - 3).replace(/&/g, '&amp;');
+        if (this.pendingText.length > this.maxText) this.fail(`text longer than ${this.maxText} characters`, 'text elementu je delší než povolený limit');
+      }
+      return;
+    }
+    if (next === 63) return;
+    if (end - start > this.maxTag) this.fail(`tag longer than ${this.maxTag} characters`, 'příliš dlouhá značka');
+    this.flushText();
+    if (next === 47 /* / */) {
+      let nameEnd = end - 1;
+      while (nameEnd > start + 2 && text.charCodeAt(nameEnd - 1) <= 32) nameEnd--;
+      const name = text.slice(start + 2, nameEnd);
+      const open = this.stack.pop();
+      if (open !== name) this.fail(open === undefined ? `closing tag </${name}> without an open element` : `</${name}> closes <${open}>`, 'koncová značka neodpovídá otevřenému elementu');
+      this.handler.close(name);
+      return;
+    }
+    const selfClosing = text.charCodeAt(end - 2) === 47;
+    const innerEnd = selfClosing ? end - 2 : end - 1;
+    let nameEnd = start + 1;
+    while (nameEnd < innerEnd && isNameChar(text.charCodeAt(nameEnd))) nameEnd++;
+    if (nameEnd === start + 1) this.fail('malformed tag', 'chybná značka');
+    const name = text.slice(start + 1, nameEnd);
+    if (this.stack.length === 0 && this.rootSeen) this.fail('a second root element', 'druhý kořenový element');
+    let attributes = EMPTY_ATTRIBUTES;
+    if (nameEnd < innerEnd) {
+      const rest = text.slice(nameEnd, innerEnd);
+      if (rest.trim() !== '') {
+        if (text.charCodeAt(nameEnd) > 32) this.fail('malformed tag', 'chybná značka');
+        attributes = {};
+        ATTRIBUTE.lastIndex = 0;
+        let match: RegExpExecArray | null;
+        while ((match = ATTRIBUTE.exec(rest)) !== null) attributes[match[1]!] = decodeEntities(match[3] ?? match[4] ?? '', this.currentLine);
+      }
+    }
+    if (this.stack.length >= this.maxDepth) this.fail(`nesting deeper than ${this.maxDepth}`, 'příliš hluboké vnoření elementů');
+    this.rootSeen = true;
+    this.handler.open(name, attributes, this.lineAt(start));
+    if (selfClosing) this.handler.close(name);
+    else this.stack.push(name);
+  }
+}
