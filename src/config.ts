@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseHarvestInterval } from './harvest/rules.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -9,6 +10,8 @@ export interface Config {
   databaseUrl: string;
   baseUrl: string;
   logLevel: LogLevel;
+  /** How often `om serve` harvests registered URLs; null (the default) means never. */
+  harvestIntervalMs: number | null;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -23,5 +26,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const baseUrl = (env.BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
-  return { port, host, dataDir, databaseUrl, baseUrl, logLevel };
+  const harvestIntervalMs = parseHarvestInterval(env.HARVEST_INTERVAL);
+  return { port, host, dataDir, databaseUrl, baseUrl, logLevel, harvestIntervalMs };
 }

@@ -14,6 +14,8 @@ import { JobRepository } from './jobs/repository.ts';
 import { JobService } from './jobs/service.ts';
 import { TableImportService } from './imports/table/service.ts';
 import { IsdocImportService } from './imports/isdoc/service.ts';
+import { HarvestRepository } from './harvest/repository.ts';
+import { HarvestService } from './harvest/service.ts';
 
 export interface AppContext {
   config: Config;
@@ -27,6 +29,7 @@ export interface AppContext {
   jobs: JobService;
   tableImport: TableImportService;
   isdocImport: IsdocImportService;
+  harvest: HarvestService;
 }
 
 export function createContext(config: Config, db: Db, logger: Logger): AppContext {
@@ -38,5 +41,6 @@ export function createContext(config: Config, db: Db, logger: Logger): AppContex
   const registerImport = new RegisterImportService(organizations, register, jobs);
   const tableImport = new TableImportService(register, jobs);
   const isdocImport = new IsdocImportService(organizations, register, jobs);
-  return { config, db, logger, organizations, register, tokens, publishing, registerImport, jobs, tableImport, isdocImport };
+  const harvest = new HarvestService(new HarvestRepository(db.kysely), { tables: tableImport, publishing, jobs, organizations, logger });
+  return { config, db, logger, organizations, register, tokens, publishing, registerImport, jobs, tableImport, isdocImport, harvest };
 }

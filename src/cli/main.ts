@@ -48,10 +48,13 @@ const USAGE = `Použití: om PŘÍKAZ [volby]
                                 bez --org se organizace najde podle IČO odběratele či dodavatele
   import registr-smluv SOUBOR [--index index.xml] [--json]
                                 nahraje dump registru smluv (.xml nebo .xml.gz)
+  harvest                       stáhne registrované zdroje organizací (podmíněně, jen změny) a nahraje je
+  harvest add|list|remove --org IČO [URL|ID] [--typ T]
+                                spravuje adresy, kde organizace zveřejňuje soubory podle standardu
   organizations import SOUBOR   nahraje organizace ze Seznamu OVM (XML) nebo CSV
                                 (ico;nazev;druh;kodObce;datovaSchranka;pocetObyvatel;icoNadrizene)
 
-Proměnné prostředí: PORT, HOST, DATA_DIR, DATABASE_URL, BASE_URL, LOG_LEVEL (viz README).`;
+Proměnné prostředí: PORT, HOST, DATA_DIR, DATABASE_URL, BASE_URL, LOG_LEVEL, HARVEST_INTERVAL (viz README).`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -96,9 +99,14 @@ async function cmdServe(): Promise<void> {
     logger.info('portal listening', { url: config.baseUrl, port: info.port, database: db.target });
     process.stdout.write(`Portál běží na ${config.baseUrl} (databáze ${db.target}).\n`);
   });
+  const schedule = config.harvestIntervalMs ? ctx.harvest.startSchedule(config.harvestIntervalMs) : null;
+  if (schedule) logger.info('harvest schedule on', { intervalMs: config.harvestIntervalMs });
   const stop = () => {
     server.close();
-    void db.close().then(() => process.exit(0));
+    schedule?.stop();
+    void (schedule?.idle() ?? Promise.resolve())
+      .then(() => db.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -339,6 +347,43 @@ async function cmdImport(args: string[]): Promise<number> {
   fail('Použití: om import table|isdoc|registr-smluv SOUBOR … (viz om help)');
 }
 
+async function cmdHarvest(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { org: { type: 'string' }, typ: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+  const [action, argument] = positionals;
+  const { HARVEST_OUTCOME_LABELS } = await import('../harvest/rules.ts');
+  return withContext(async (ctx) => {
+    if (action === 'add' || action === 'list' || action === 'remove') {
+      if (!values.org) fail('Zadejte organizaci: --org IČO');
+      const organization = await ctx.organizations.getByIco(values.org);
+      if (action === 'add') {
+        if (!argument) fail('Zadejte adresu: om harvest add --org IČO URL [--typ T]');
+        const source = await ctx.harvest.addSource(organization, argument, typeOption(values.typ));
+        process.stdout.write(`Zdroj ${source.id} přidán: ${source.url}\n`);
+      } else if (action === 'remove') {
+        if (!argument || !/^\d+$/.test(argument)) fail('Zadejte číslo zdroje: om harvest remove --org IČO ID');
+        await ctx.harvest.removeSource(organization, Number(argument));
+        process.stdout.write(`Zdroj ${argument} vypnut (záznamy i protokol zůstávají).\n`);
+      } else {
+        for (const source of await ctx.harvest.listSources(organization)) {
+          process.stdout.write(`${source.id}\t${source.url}\t${source.recordType ?? 'typ ze souboru'}\tnaposledy ${source.lastCheckedAt ?? 'nikdy'}\n`);
+        }
+      }
+      return 0;
+    }
+    if (action !== undefined) fail('Použití: om harvest [add|list|remove --org IČO …]');
+    const runs = await ctx.harvest.harvestAll();
+    if (values.json) process.stdout.write(`${JSON.stringify(runs)}\n`);
+    else {
+      for (const run of runs) {
+        const counts = run.outcome === 'imported' ? ` (nových ${run.created}, nových verzí ${run.newVersions}, odmítnuto ${run.rejected})` : '';
+        process.stdout.write(`${run.url}: ${HARVEST_OUTCOME_LABELS[run.outcome]}${counts}${run.message ? ` – ${run.message}` : ''}\n`);
+      }
+      if (runs.length === 0) process.stdout.write('Žádná organizace nemá zaregistrovaný zdroj ke sklizni (om harvest add --org IČO URL).\n');
+    }
+    return runs.some((run) => run.outcome === 'failed') ? 1 : 0;
+  });
+}
+
 async function cmdOrganizations(args: string[]): Promise<number> {
   const [action, path] = args;
   if (action !== 'import') fail('Použití: om organizations import SOUBOR');
@@ -404,6 +449,8 @@ export async function main(argv: string[]): Promise<number> {
       return cmdOrganizations(rest);
     case 'import':
       return cmdImport(rest);
+    case 'harvest':
+      return cmdHarvest(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -7,6 +7,7 @@ import type { AppContext } from '../context.ts';
 import type { Organization } from '../organizations/service.ts';
 import { HarvestRepository } from './repository.ts';
 import { HarvestService, type HarvestDeps } from './service.ts';
+import { createApp } from '../app.tsx';
 
 /** One route of the test server: what it serves and whether it honours conditional requests. */
 interface Route {
@@ -210,6 +211,13 @@ describe('harvesting', () => {
     expect(log[0]).toMatchObject({ id: second.runId, sourceId: source.id, url, outcomeLabel: 'beze změny (server soubor nezměnil)', httpStatus: 304 });
     expect(log[1]).toMatchObject({ id: first.runId, outcomeLabel: 'načteno', created: 2, jobId: first.jobId });
     expect(await harvest.log(org, 1)).toHaveLength(1);
+
+    // The organisation's public page shows the sources and the log.
+    const page = await (await createApp(ctx).request(`/organizace/${org.ico}`)).text();
+    expect(page).toContain('Sklizeň z webu organizace');
+    expect(page).toContain(url);
+    expect(page).toContain('beze změny (server soubor nezměnil)');
+    expect(page).toContain('načteno');
   });
 
   it('sees identical bytes from a server that ignores validators as unchanged, and imports changed content as new versions', async () => {

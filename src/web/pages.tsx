@@ -10,6 +10,7 @@ import { fieldInfo, fieldsOf } from '../standard/fields.ts';
 import { QUALITY_GAP_LABELS, type QualityGap } from '../standard/quality.ts';
 import { ISSUE_MESSAGES } from '../standard/messages.ts';
 import type { ValidationReport } from '../publishing/service.ts';
+import type { HarvestLogEntry, HarvestSource } from '../harvest/service.ts';
 import { decimalToHalere } from '../shared/money.ts';
 
 type OrgWithStats = Organization & { recordCount: number; lastUpdatedAt: string | null };
@@ -166,6 +167,8 @@ export function OrganizationPage(props: {
   total: number;
   nextCursor: string | null;
   type?: string;
+  harvestSources: HarvestSource[];
+  harvestLog: HarvestLogEntry[];
 }) {
   const o = props.organization;
   return (
@@ -235,7 +238,61 @@ export function OrganizationPage(props: {
           <a href={pageLink({ type: props.type }, props.nextCursor)}>Další stránka</a>
         </p>
       ) : null}
+      <HarvestSection sources={props.harvestSources} log={props.harvestLog} />
     </Layout>
+  );
+}
+
+function HarvestSection(props: { sources: HarvestSource[]; log: HarvestLogEntry[] }) {
+  return (
+    <section aria-labelledby="sklizen">
+      <h2 id="sklizen">Sklizeň z webu organizace</h2>
+      {props.sources.length === 0 ? (
+        <p>Organizace nemá zaregistrovanou adresu, ze které by portál data pravidelně stahoval. Data nahrává jinak (import souborů nebo API).</p>
+      ) : (
+        <>
+          <p>Portál pravidelně stahuje soubory podle standardu z těchto adres a nahrává jen to, co se změnilo:</p>
+          <ul>
+            {props.sources.map((source) => (
+              <li>
+                <a href={source.url}>{source.url}</a> (naposledy zkontrolováno {source.lastCheckedAt ? formatTimestamp(source.lastCheckedAt) : 'zatím nikdy'})
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {props.log.length > 0 ? (
+        <table>
+          <caption>Protokol sklizně, nejnovější první</caption>
+          <thead>
+            <tr>
+              <th scope="col">Kdy</th>
+              <th scope="col">Adresa</th>
+              <th scope="col">Výsledek</th>
+              <th scope="col">Nové záznamy</th>
+              <th scope="col">Nové verze</th>
+              <th scope="col">Odmítnuto</th>
+              <th scope="col">Poznámka</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.log.map((run) => (
+              <tr>
+                <td>{formatTimestamp(run.startedAt)}</td>
+                <td>{run.url}</td>
+                <td>{run.outcomeLabel}</td>
+                <td>{formatNumber(run.created)}</td>
+                <td>{formatNumber(run.newVersions)}</td>
+                <td>{formatNumber(run.rejected)}</td>
+                <td>{run.message ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : props.sources.length > 0 ? (
+        <p>Sklizeň zatím neproběhla.</p>
+      ) : null}
+    </section>
   );
 }
 

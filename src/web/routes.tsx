@@ -62,14 +62,26 @@ export function webRoutes(ctx: AppContext): Hono {
     const organization = await ctx.organizations.getByIco(c.req.param('ico'));
     const type = recordType(c.req.query('type'));
     const filter = { organizationIds: [organization.id], type };
-    const [page, total, children, parent] = await Promise.all([
+    const [page, total, children, parent, harvestSources, harvestLog] = await Promise.all([
       ctx.register.list(filter, { cursor: c.req.query('cursor'), limit: 50 }),
       ctx.register.count(filter),
       ctx.organizations.children(organization),
       organization.parentId ? ctx.organizations.findById(organization.parentId) : Promise.resolve(undefined),
+      ctx.harvest.listSources(organization),
+      ctx.harvest.log(organization, 20),
     ]);
     return c.html(
-      <OrganizationPage organization={organization} parent={parent} children={children} items={page.items} total={total} nextCursor={page.nextCursor} type={type} />,
+      <OrganizationPage
+        organization={organization}
+        parent={parent}
+        children={children}
+        items={page.items}
+        total={total}
+        nextCursor={page.nextCursor}
+        type={type}
+        harvestSources={harvestSources}
+        harvestLog={harvestLog}
+      />,
     );
   });
 
