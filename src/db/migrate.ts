@@ -3,7 +3,6 @@ import type { Db, DialectName } from './connection.ts';
 import * as m0001 from './migrations/2026-11-26-0001-register.ts';
 import * as m0002 from './migrations/2026-11-26-0002-source-version.ts';
 import * as m0003 from './migrations/2026-11-26-0003-import-jobs-harvest.ts';
-import * as m0004 from './migrations/2026-11-26-0004-own-number-index.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: DialectName): Promise<void> };
 
@@ -12,7 +11,6 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-26-0001-register': m0001,
   '2026-11-26-0002-source-version': m0002,
   '2026-11-26-0003-import-jobs-harvest': m0003,
-  '2026-11-26-0004-own-number-index': m0004,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {

@@ -40,11 +40,11 @@ interface WorkerRun<T> {
   bytesRead(): number;
 }
 
-async function startWorker<T>(data: PrepareWorkerData): Promise<WorkerRun<T>> {
+async function startWorker<T>(data: PrepareWorkerData, youngGenerationMb = 48): Promise<WorkerRun<T>> {
   // Small batches and two credits keep little in flight; the old-generation limit keeps the worker's garbage from
   // piling up, and a 48 MB young generation measured ~10 % faster than 16 MB at the same peak memory.
   // Measured on 300,000 records: peak RSS 239 MB instead of 511 MB, at the same speed.
-  const worker = new Worker(WORKER_URL, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: 128 } });
+  const worker = new Worker(WORKER_URL, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb, maxOldGenerationSizeMb: 128 } });
   const queue: Array<WorkerMessage<T>> = [];
   let notify: (() => void) | null = null;
   let exitError: Error | null = null;
@@ -115,6 +115,8 @@ export async function prepareFileInWorker(path: string, options: { format?: Inpu
 
 /** Reads and prepares a contract register dump in a worker; batches come with the bytes read so far. */
 export async function prepareDumpInWorker(path: string, options: { gzip: boolean; batchSize?: number }): Promise<{ batches: AsyncGenerator<PreparedRegisterEntry[]>; bytesRead(): number }> {
-  const run = await startWorker<PreparedRegisterEntry>({ kind: 'registr-smluv', path, gzip: options.gzip, batchSize: options.batchSize ?? 1000, credits: 3 });
+  // A dump's records are larger than a CSV row's: a 16 MB young generation and two batches in flight lowered the
+  // peak by ~10 MB at the same speed (measured on 100,000 records).
+  const run = await startWorker<PreparedRegisterEntry>({ kind: 'registr-smluv', path, gzip: options.gzip, batchSize: options.batchSize ?? 1000, credits: 2 }, 16);
   return { batches: run.batches, bytesRead: run.bytesRead };
 }

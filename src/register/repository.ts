@@ -102,6 +102,10 @@ export class RegisterRepository {
     return (this.db as Kysely<Database>).transaction().execute((trx) => work(new RegisterRepository(trx)));
   }
 
+  /**
+   * Scans the organisation's records through its date index. An index on own numbers made every written record
+   * ~6 µs slower (a quarter of the register dump import's SQL) for a lookup that only ISDOC imports make.
+   */
   async findKeyByOwnNumber(organizationId: number, type: string, ownNumber: string): Promise<string | undefined> {
     const row = await this.db
       .selectFrom('records')

@@ -255,18 +255,17 @@ export class RegisterService {
 
   private async writeBatch(repository: RegisterRepository, batch: Pending[], options: PublishOptions, report: PublishReport): Promise<void> {
     // A key may repeat within a batch (several versions in one file); each wave holds a key at most once.
+    // The n-th occurrence of a key goes to wave n, so a batch needs as many statements as its most repeated key
+    // has versions (splitting at every repeat instead made a register dump run ~100 statements per batch).
     // The database decides per record: a new key is inserted, a changed one gets the next version, and an
     // identical one is left alone and not returned (the upsert only updates when the content hash differs).
-    const waves: Pending[][] = [[]];
-    let waveKeys = new Set<string>();
+    const waves: Pending[][] = [];
+    const occurrences = new Map<string, number>();
     for (const pending of batch) {
       const waveKey = `${pending.organizationId}:${pending.item.key}`;
-      if (waveKeys.has(waveKey)) {
-        waves.push([]);
-        waveKeys = new Set();
-      }
-      waves[waves.length - 1]!.push(pending);
-      waveKeys.add(waveKey);
+      const wave = occurrences.get(waveKey) ?? 0;
+      occurrences.set(waveKey, wave + 1);
+      (waves[wave] ??= []).push(pending);
     }
     const unchanged: Pending[] = [];
 
