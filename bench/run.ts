@@ -3,7 +3,10 @@
  *  - `om validate` of a 100,000-row CSV (rows/s, whole command including start-up);
  *  - `om publish` of a 100,000-row CSV into SQLite and PostgreSQL (records/s), then the unchanged re-publish;
  *  - peak memory (max RSS) of `om publish` for a 1,000,000-row CSV into SQLite.
- * Set BENCH_ROWS / BENCH_BIG_ROWS to change sizes, BENCH_SKIP_PG=1 or BENCH_SKIP_BIG=1 to skip parts.
+ *  - `om import registr-smluv` of a generated 1,000,000-record dump (~1.2 GB) into SQLite and PostgreSQL, then the
+ *    unchanged second import (records/s and peak memory).
+ * Set BENCH_ROWS / BENCH_BIG_ROWS / BENCH_DUMP_RECORDS to change sizes, BENCH_SKIP_PG=1, BENCH_SKIP_BIG=1 or
+ * BENCH_SKIP_DUMP=1 to skip parts, BENCH_ONLY_DUMP=1 to run only the dump import.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,9 +15,11 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { writeBenchCsv } from './generate.ts';
+import { writeRegisterDump } from '../src/testing/register-dump.ts';
 
 const rows = Number(process.env.BENCH_ROWS ?? 100_000);
 const bigRows = Number(process.env.BENCH_BIG_ROWS ?? 1_000_000);
+const dumpRecords = Number(process.env.BENCH_DUMP_RECORDS ?? 1_000_000);
 const pgUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const dir = mkdtempSync(join(tmpdir(), 'om-bench-'));
 const om = new URL('../bin/om.mjs', import.meta.url).pathname;
@@ -49,6 +54,34 @@ function publish(label: string, file: string, env: Record<string, string>, count
   );
 }
 
+function importDump(label: string, file: string, env: Record<string, string>, what: string): void {
+  const run = runOm(['import', 'registr-smluv', '--json', file], env);
+  const report = JSON.parse(run.stdout) as { seconds: number; read: number; created: number; newVersions: number; unchanged: number; rejected: number };
+  console.log(
+    `${label}: ${what} ${report.read.toLocaleString('en')} records: ${(report.read / report.seconds).toFixed(0)} records/s ` +
+      `(import ${report.seconds.toFixed(2)} s; whole command ${run.seconds.toFixed(2)} s; max RSS ${run.maxRssMb.toFixed(0)} MB; ` +
+      `created ${report.created}, new versions ${report.newVersions}, unchanged ${report.unchanged}, rejected ${report.rejected})`,
+  );
+}
+
+function importDumpTwice(label: string, file: string, env: Record<string, string>): void {
+  importDump(label, file, env, 'om import registr-smluv');
+  importDump(label, file, env, 'unchanged re-import');
+}
+
+async function withPgSchema(work: (url: string) => void): Promise<void> {
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  await client.query(`CREATE SCHEMA ${schema}`);
+  try {
+    work(`${pgUrl}?schema=${schema}`);
+  } finally {
+    await client.query(`DROP SCHEMA ${schema} CASCADE`);
+    await client.end();
+  }
+}
+
 function publishTwice(label: string, file: string, env: Record<string, string>, count: number): void {
   setUpOrganization(env);
   publish(label, file, env, count, 'om publish');
@@ -56,6 +89,19 @@ function publishTwice(label: string, file: string, env: Record<string, string>, 
 }
 
 try {
+  if (!process.env.BENCH_ONLY_DUMP) await benchPublishing();
+  if (!process.env.BENCH_SKIP_DUMP) {
+    const dump = join(dir, 'dump.xml');
+    const bytes = writeRegisterDump(dump, dumpRecords);
+    console.log(`register dump: ${dumpRecords.toLocaleString('en')} records, ${(bytes / 1e9).toFixed(2)} GB`);
+    importDumpTwice('SQLite', dump, { DATABASE_URL: `sqlite:${join(dir, 'dump.sqlite')}` });
+    if (!process.env.BENCH_SKIP_PG) await withPgSchema((url) => importDumpTwice('PostgreSQL', dump, { DATABASE_URL: url }));
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function benchPublishing(): Promise<void> {
   const file = join(dir, 'records.csv');
   await writeBenchCsv(file, rows);
 
@@ -75,18 +121,7 @@ try {
 
   publishTwice('SQLite', file, { DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}` }, rows);
 
-  if (!process.env.BENCH_SKIP_PG) {
-    const schema = `bench_${randomBytes(4).toString('hex')}`;
-    const client = new pg.Client({ connectionString: pgUrl });
-    await client.connect();
-    await client.query(`CREATE SCHEMA ${schema}`);
-    try {
-      publishTwice('PostgreSQL', file, { DATABASE_URL: `${pgUrl}?schema=${schema}` }, rows);
-    } finally {
-      await client.query(`DROP SCHEMA ${schema} CASCADE`);
-      await client.end();
-    }
-  }
+  if (!process.env.BENCH_SKIP_PG) await withPgSchema((url) => publishTwice('PostgreSQL', file, { DATABASE_URL: url }, rows));
 
   if (!process.env.BENCH_SKIP_BIG) {
     const big = join(dir, 'big.csv');
@@ -95,6 +130,4 @@ try {
     setUpOrganization(env);
     publish('SQLite (large file)', big, env, bigRows, 'om publish');
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }

@@ -16,6 +16,7 @@ export interface RegisterEntry {
   odkaz?: string;
   casZverejneni?: string;
   platnyZaznam?: string;
+  znepristupnitPredchoziZaznam?: string;
   subjekt: Record<string, string>;
   smlouva: Record<string, string>;
   smluvniStrany: Array<Record<string, string>>;
@@ -84,9 +85,13 @@ export function contractOf(entry: RegisterEntry): Record<string, unknown> {
   const publisherPays = entry.subjekt.platce === undefined ? undefined : entry.subjekt.platce === '1';
   const strany = entry.smluvniStrany.map((party) => {
     const role = party.prijemce === '1' ? 'prijemce' : publisherPays === true ? 'prijemce' : publisherPays === false ? 'platce' : undefined;
+    // Schema 1.6 adds `identifikace` for parties without an IČO (foreign registration numbers).
+    const ids = identifiers(party.ico);
+    const other = party.identifikace?.trim();
     return {
       nazev: party.nazev?.trim() || 'neuvedeno',
-      ...identifiers(party.ico),
+      ...ids,
+      ...(other && !ids.ico && !ids.zahranicniId ? { zahranicniId: other } : {}),
       datovaSchranka: party.datovaSchranka?.trim() || undefined,
       adresa: party.adresa?.trim() || undefined,
       role,
@@ -119,6 +124,9 @@ export function contractOf(entry: RegisterEntry): Record<string, unknown> {
     cenaNeuvedena: priceHidden || undefined,
     duvodNeuvedeniCeny: priceHidden ? 'cena neuvedena v registru smluv' : undefined,
     odkaz: entry.odkaz?.trim() || undefined,
+    // Schema 1.6: the publisher asked the register to hide the previous version. Versions here are never rewritten,
+    // so the request is recorded with this version.
+    poznamka: entry.znepristupnitPredchoziZaznam === '1' || entry.znepristupnitPredchoziZaznam === 'true' ? 'V registru smluv byla předchozí verze této smlouvy znepřístupněna.' : undefined,
     datumZverejneni: entry.casZverejneni?.slice(0, 10),
     strany: strany.length > 0 ? strany : undefined,
     prilohy: prilohy.length > 0 ? prilohy : undefined,

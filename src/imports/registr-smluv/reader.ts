@@ -60,6 +60,7 @@ export async function* readRegisterDump(source: AsyncIterable<Uint8Array>, optio
     } else if (party && parent === 'smluvniStrana') party[name] = value;
     else if (attachment && parent === 'priloha') attachment[name] = value;
     else if (parent === 'subjekt') entry.subjekt[name] = value;
+    else if ((parent === 'zaznam' || parent === 'smlouva') && name === 'znepristupnitPredchoziZaznam') entry[name] = value;
     else if (parent === 'smlouva') entry.smlouva[name] = value;
     else if (parent === 'ciziMena' && entry.ciziMena) (entry.ciziMena as Record<string, string>)[name] = value;
     else if (parent === 'identifikator' && (name === 'idSmlouvy' || name === 'idVerze')) entry[name] = value;

@@ -71,6 +71,21 @@ describe('contract register import (own small dump)', () => {
     await expect(ctx.registerImport.importDump(bytesSource('dump.xml', Buffer.from(truncated)), { actor: 'test' })).rejects.toMatchObject({ code: 'unreadable_input' });
   });
 
+  it('reads schema 1.6 elements: a daily dump, identifikace of a foreign party, a request to hide the previous version', async () => {
+    const daily = `<?xml version="1.0" encoding="UTF-8"?>
+<dump xmlns="http://portal.gov.cz/rejstriky/ISRS/1.6/"><den>5</den><mesic>03</mesic><rok>2025</rok><dokoncenyDen>1</dokoncenyDen>
+<zaznam><identifikator><idSmlouvy>900</idSmlouvy><idVerze>901</idVerze></identifikator><casZverejneni>2025-03-05T10:00:00+01:00</casZverejneni>
+<smlouva><subjekt><nazev>Město Boskovice</nazev><ico>00279978</ico><platce>1</platce></subjekt>
+<smluvniStrana><nazev>Bau GmbH</nazev><identifikace>HRB 12345</identifikace></smluvniStrana>
+<predmet>Nákup techniky</predmet><datumUzavreni>2025-03-01</datumUzavreni><cenaNeuvedena>1</cenaNeuvedena><znepristupnitPredchoziZaznam>1</znepristupnitPredchoziZaznam></smlouva>
+<prilohy/><platnyZaznam>1</platnyZaznam></zaznam></dump>`;
+    const report = await ctx.registerImport.importDump(bytesSource('dump_2025_03_05.xml', Buffer.from(daily)), { actor: 'test' });
+    expect(report).toMatchObject({ read: 1, created: 1, rejected: 0 });
+    const boskovice = await ctx.organizations.getByIco('00279978');
+    const content = (await ctx.register.detail(boskovice, '900')).current.content;
+    expect(content).toMatchObject({ cenaNeuvedena: true, poznamka: expect.stringContaining('znepřístupněna'), strany: [expect.objectContaining({ nazev: 'Bau GmbH', zahranicniId: 'HRB 12345' })] });
+  });
+
   it('checks a dump against its index (size and SHA-1) before importing', async () => {
     const content = readFileSync(small);
     const dump = join(dir, 'dump_2024_03.xml');
