@@ -43,10 +43,10 @@ const USAGE = `Použití: om PŘÍKAZ [volby]
   import table --org IČO SOUBOR [--typ T] [--atomic] [--rejected F.csv] [--report F.csv] [--json]
                                 nahraje tabulku (CSV nebo XLSX; české názvy sloupců, desetinné
                                 čárky, data d. m. rrrr); --rejected uloží odmítnuté řádky k opravě
-  import isdoc [--org IČO] SOUBOR… [--json]
+  import isdoc [--org IČO] SOUBOR… [--atomic] [--json]
                                 nahraje faktury ISDOC (.isdoc, .isdocx nebo ZIP s více fakturami);
                                 bez --org se organizace najde podle IČO odběratele či dodavatele
-  import registr-smluv SOUBOR [--index index.xml] [--json]
+  import registr-smluv SOUBOR [--index index.xml] [--atomic] [--json]
                                 nahraje dump registru smluv (.xml nebo .xml.gz)
   harvest                       stáhne registrované zdroje organizací (podmíněně, jen změny) a nahraje je
   harvest add|list|remove --org IČO [URL|ID] [--typ T]
@@ -277,7 +277,7 @@ async function cmdImportTable(args: string[]): Promise<number> {
 }
 
 async function cmdImportRegister(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { index: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args, options: { index: { type: 'string' }, json: { type: 'boolean' }, atomic: { type: 'boolean' } }, allowPositionals: true });
   const file = fileArgument(positionals[0]);
   const { verifyDumpAgainstIndex } = await import('../imports/registr-smluv/service.ts');
   if (values.index) await verifyDumpAgainstIndex(file, fileArgument(values.index));
@@ -285,10 +285,13 @@ async function cmdImportRegister(args: string[]): Promise<number> {
   const source = fileSource(file);
   return withContext(async (ctx) => {
     const progress = progressReporter('Import', { totalBytes: source.size });
-    const collect = periodicCollector();
+    // A dump's records are large: collecting every 5,000 records measured 268 MB peak instead of 317 MB, at the
+    // same speed (100,000 records).
+    const collect = periodicCollector(5_000);
     const started = process.hrtime.bigint();
     const report = await ctx.registerImport.importDump(source, {
       actor: 'cli',
+      atomic: values.atomic,
       gzip: file.toLowerCase().endsWith('.gz'),
       onProgress: (counts, bytes) => {
         progress.update(counts.read, bytes);
@@ -311,7 +314,7 @@ async function cmdImportRegister(args: string[]): Promise<number> {
 }
 
 async function cmdImportIsdoc(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { org: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args, options: { org: { type: 'string' }, json: { type: 'boolean' }, atomic: { type: 'boolean' } }, allowPositionals: true });
   if (positionals.length === 0) fail('Chybí soubor: om import isdoc [--org IČO] SOUBOR…');
   const { readFileSync } = await import('node:fs');
   const { createHash } = await import('node:crypto');
@@ -321,7 +324,7 @@ async function cmdImportIsdoc(args: string[]): Promise<number> {
   return withContext(async (ctx) => {
     const organization = values.org ? await ctx.organizations.getByIco(values.org) : undefined;
     const started = process.hrtime.bigint();
-    const result = await ctx.isdocImport.importFiles(files, { actor: 'cli', organization, sourceKey: `sha256:${digest.digest('hex')}` });
+    const result = await ctx.isdocImport.importFiles(files, { actor: 'cli', organization, atomic: values.atomic, sourceKey: `sha256:${digest.digest('hex')}` });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     ctx.logger.info('ISDOC imported', { job: result.job.id, files: files.length, read: result.read, created: result.created, newVersions: result.newVersions, unchanged: result.unchanged, rejected: result.rejected });
     if (values.json) {

@@ -108,6 +108,17 @@ export type PreparedForOrganization = { organization: Organization; item: Prepar
 
 class AtomicRollback extends Error {}
 
+/** Keeps the outcomes a caller asked for ('problems': rejected and warned only), up to its limit. */
+function outcomeRecorder(report: PublishReport, options: PublishOptions): (outcome: PublishOutcome) => void {
+  const keep = options.keepOutcomes ?? 'all';
+  const maxOutcomes = options.maxOutcomes ?? Number.POSITIVE_INFINITY;
+  return (outcome) => {
+    if (keep === 'problems' && outcome.status !== 'rejected' && outcome.issues.length === 0) return;
+    if (report.outcomes.length < maxOutcomes) report.outcomes.push(outcome);
+    else report.outcomesTruncated = true;
+  };
+}
+
 export function encodeCursor(date: string, id: number): string {
   return Buffer.from(JSON.stringify([date, id])).toString('base64url');
 }
@@ -158,14 +169,8 @@ export class RegisterService {
   /** Stores items already validated and prepared (possibly by a worker thread). */
   async publishPrepared(organization: Organization, items: AsyncIterable<PreparedItem> | Iterable<PreparedItem>, options: PublishOptions): Promise<PublishReport> {
     const report: PublishReport = { read: 0, created: 0, newVersions: 0, unchanged: 0, rejected: 0, withWarnings: 0, outcomes: [], outcomesTruncated: false };
-    const keep = options.keepOutcomes ?? 'all';
-    const maxOutcomes = options.maxOutcomes ?? Number.POSITIVE_INFINITY;
     const batchSize = options.batchSize ?? 1000;
-    const record = (outcome: PublishOutcome) => {
-      if (keep === 'problems' && outcome.status !== 'rejected' && outcome.issues.length === 0) return;
-      if (report.outcomes.length < maxOutcomes) report.outcomes.push(outcome);
-      else report.outcomesTruncated = true;
-    };
+    const record = outcomeRecorder(report, options);
 
     const run = async (repository: RegisterRepository) => {
       let batch: Pending[] = [];
@@ -201,16 +206,7 @@ export class RegisterService {
       } catch (error) {
         if (!(error instanceof AtomicRollback)) throw error;
         // Nothing was stored: report what would have happened to the valid records as not stored.
-        report.created = 0;
-        report.newVersions = 0;
-        report.unchanged = 0;
-        report.outcomes = report.outcomes.filter((outcome) => outcome.status === 'rejected');
-        throw new AppError(
-          'atomic_rejected',
-          `Odmítnuto ${report.rejected} ${report.rejected === 1 ? 'záznam' : 'záznamů'}; v režimu „vše, nebo nic“ se proto neuložilo nic.`,
-          `atomic publish rejected ${report.rejected} records; nothing stored`,
-          report,
-        );
+        throw this.atomicRejection(report);
       }
     } else {
       await run(this.repository);
@@ -222,15 +218,40 @@ export class RegisterService {
    * Stores batches of prepared items that belong to several organisations (a contract register dump): each batch
    * is one transaction, so a crash leaves whole batches only.
    */
-  async publishPreparedGroups(batches: AsyncIterable<PreparedForOrganization[]>, options: Omit<PublishOptions, 'atomic' | 'batchSize' | 'defaultType'>): Promise<PublishReport> {
+  async publishPreparedGroups(batches: AsyncIterable<PreparedForOrganization[]>, options: Omit<PublishOptions, 'batchSize' | 'defaultType'>): Promise<PublishReport> {
     const report: PublishReport = { read: 0, created: 0, newVersions: 0, unchanged: 0, rejected: 0, withWarnings: 0, outcomes: [], outcomesTruncated: false };
-    const keep = options.keepOutcomes ?? 'all';
-    const maxOutcomes = options.maxOutcomes ?? Number.POSITIVE_INFINITY;
-    const record = (outcome: PublishOutcome) => {
-      if (keep === 'problems' && outcome.status !== 'rejected' && outcome.issues.length === 0) return;
-      if (report.outcomes.length < maxOutcomes) report.outcomes.push(outcome);
-      else report.outcomesTruncated = true;
-    };
+    if (options.atomic) {
+      // All or nothing: every batch in one transaction, rolled back when anything was rejected.
+      try {
+        await this.repository.inTransaction(async (trx) => {
+          await this.writeGroups(trx, batches, options, report, true);
+          if (report.rejected > 0) throw new AtomicRollback();
+        });
+      } catch (error) {
+        if (!(error instanceof AtomicRollback)) throw error;
+        throw this.atomicRejection(report);
+      }
+      return report;
+    }
+    await this.writeGroups(this.repository, batches, options, report, false);
+    return report;
+  }
+
+  private atomicRejection(report: PublishReport): AppError {
+    report.created = 0;
+    report.newVersions = 0;
+    report.unchanged = 0;
+    report.outcomes = report.outcomes.filter((outcome) => outcome.status === 'rejected');
+    return new AppError(
+      'atomic_rejected',
+      `Odmítnuto ${report.rejected} ${report.rejected === 1 ? 'záznam' : 'záznamů'}; v režimu „vše, nebo nic“ se proto neuložilo nic.`,
+      `atomic publish rejected ${report.rejected} records; nothing stored`,
+      report,
+    );
+  }
+
+  private async writeGroups(repository: RegisterRepository, batches: AsyncIterable<PreparedForOrganization[]>, options: PublishOptions, report: PublishReport, inTransaction: boolean): Promise<void> {
+    const record = outcomeRecorder(report, options);
     for await (const batch of batches) {
       const pending: Pending[] = [];
       for (const { organization, item } of batch) {
@@ -247,10 +268,12 @@ export class RegisterService {
         pending.push({ organizationId: organization.id, outcome, item });
       }
       // One statement per wave for all organisations of the batch: a dump touches hundreds of them per batch.
-      if (pending.length > 0) await this.repository.inTransaction((trx) => this.writeBatch(trx, pending, options, report));
+      if (pending.length > 0 && !(inTransaction && report.rejected > 0)) {
+        if (inTransaction) await this.writeBatch(repository, pending, options, report);
+        else await repository.inTransaction((trx) => this.writeBatch(trx, pending, options, report));
+      }
       options.onProgress?.(report);
     }
-    return report;
   }
 
   private async writeBatch(repository: RegisterRepository, batch: Pending[], options: PublishOptions, report: PublishReport): Promise<void> {

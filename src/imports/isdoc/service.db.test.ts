@@ -67,6 +67,16 @@ describe('ISDOC import', () => {
     expect((await ctx.register.list({ organizationIds: [organization.id] }, { limit: 10 })).items).toHaveLength(3);
   });
 
+  it('with atomic stores none of the invoices when one is rejected', async () => {
+    const { organization, customer } = await town();
+    const good = buildIsdoc({ customer, uuid: 'bbbbbbbb-0000-0000-0000-000000000001' });
+    const bad = buildIsdoc({ customer, uuid: 'bbbbbbbb-0000-0000-0000-000000000002' }).replace(/<VATApplicable>[^<]*<\/VATApplicable>/, '');
+    await expect(ctx.isdocImport.importFiles([file('a.isdoc', good), file('b.isdoc', bad)], { actor: 'test', atomic: true, sourceKey: `atomic-${organization.ico}` })).rejects.toMatchObject({ code: 'atomic_rejected' });
+    expect((await ctx.register.list({ organizationIds: [organization.id] }, { limit: 10 })).items).toEqual([]);
+    const ok = await ctx.isdocImport.importFiles([file('a.isdoc', good)], { actor: 'test', atomic: true, sourceKey: `atomic-ok-${organization.ico}` });
+    expect(ok).toMatchObject({ read: 1, created: 1 });
+  });
+
   it('refuses ZIP bombs and path traversal before reading any invoice, and rejects invoices of unknown publishers', async () => {
     const { customer } = await town();
     const bomb = makeZip([{ name: 'bomb.isdoc', data: Buffer.alloc(30 * 1024 * 1024), declaredSize: 1000 }]);

@@ -8,6 +8,7 @@ import { openZip, looksLikeZip } from '../../shared/zip.ts';
 import { parseOrganizationIco } from '../../organizations/rules.ts';
 import type { Organization, OrganizationService } from '../../organizations/service.ts';
 import type { PublishOutcome, RegisterService } from '../../register/service.ts';
+import { prepareItem, type PreparedItem } from '../../register/prepare.ts';
 import type { ImportJob, JobService } from '../../jobs/service.ts';
 import type { ImportCounts } from '../../jobs/rules.ts';
 import { invoiceOfIsdoc } from './mapping.ts';
@@ -78,25 +79,43 @@ export class IsdocImportService {
     private readonly jobs: JobService,
   ) {}
 
-  async importFiles(files: IsdocFile[], options: { actor: string; organization?: Organization; sourceKey: string; onProgress?: (counts: ImportCounts) => void }): Promise<IsdocImportResult> {
+  async importFiles(files: IsdocFile[], options: { actor: string; organization?: Organization; atomic?: boolean; sourceKey: string; onProgress?: (counts: ImportCounts) => void }): Promise<IsdocImportResult> {
     const sourceName = files.length === 1 ? files[0]!.name : `${files[0]?.name ?? ''} a ${files.length - 1} dalších`;
     const totalBytes = files.reduce((sum, file) => sum + file.bytes.length, 0);
     const result = await this.jobs.run(
       { kind: 'isdoc', organizationId: options.organization?.id ?? null, sourceName, sourceKey: options.sourceKey, actor: options.actor, totalBytes },
-      async (tracker) => {
-        const counts: ImportCounts = { read: 0, created: 0, newVersions: 0, unchanged: 0, rejected: 0 };
+      async () => {
+        // Every invoice is read, checked and mapped first; then all are stored in one call, so that --atomic can
+        // refuse the whole set.
         const outcomes: IsdocOutcome[] = [];
-        for (const file of expandIsdocFiles(files)) {
-          counts.read++;
-          const outcome = await this.importOne(file, options.organization);
-          outcomes.push(outcome);
-          if (outcome.status === 'created') counts.created++;
-          else if (outcome.status === 'new_version') counts.newVersions++;
-          else if (outcome.status === 'unchanged') counts.unchanged++;
-          else counts.rejected++;
-          options.onProgress?.(counts);
-          await tracker.progress(counts);
+        const toPublish: Array<{ organization: Organization; item: PreparedItem; index: number; warnings: IsdocIssueReport[] }> = [];
+        for (const [index, file] of expandIsdocFiles(files).entries()) {
+          const read = await this.readOne(file, options.organization);
+          outcomes.push(read.outcome);
+          if (read.record && read.organization) {
+            toPublish.push({ organization: read.organization, item: prepareItem({ line: index + 1, data: read.record }, 'faktura'), index, warnings: read.outcome.issues });
+          }
         }
+        const structurallyRejected = outcomes.filter((o) => o.status === 'rejected').length;
+        if (options.atomic && structurallyRejected > 0) {
+          throw new AppError('atomic_rejected', `Odmítnuto ${structurallyRejected} faktur; v režimu „vše, nebo nic“ se proto neuložilo nic.`, `atomic ISDOC import: ${structurallyRejected} invoices rejected`, { outcomes });
+        }
+        const published = await this.register.publishPreparedGroups(
+          (async function* () {
+            yield toPublish.map(({ organization, item }) => ({ organization, item }));
+          })(),
+          { source: 'isdoc', atomic: options.atomic, keepOutcomes: 'all' },
+        );
+        const byLine = new Map(published.outcomes.map((o) => [o.line, o]));
+        for (const { index, warnings } of toPublish) {
+          const stored = byLine.get(index + 1)!;
+          const outcome = outcomes[index]!;
+          outcome.status = stored.status;
+          outcome.version = stored.version;
+          outcome.issues = [...stored.issues.map((i) => ({ severity: i.severity, element: i.path, code: i.code, message: i.message })), ...warnings];
+        }
+        const counts: ImportCounts = { read: outcomes.length, created: published.created, newVersions: published.newVersions, unchanged: published.unchanged, rejected: structurallyRejected + published.rejected };
+        options.onProgress?.(counts);
         return { counts, report: { outcomes } };
       },
     );
@@ -113,8 +132,8 @@ export class IsdocImportService {
     return null;
   }
 
-  private async importOne(file: IsdocFile, given: Organization | undefined): Promise<IsdocOutcome> {
-    const rejected = (issues: IsdocIssueReport[], invoice: string | null = null): IsdocOutcome => ({ file: file.name, invoice, status: 'rejected', version: null, linkedContract: null, issues });
+  private async readOne(file: IsdocFile, given: Organization | undefined): Promise<{ outcome: IsdocOutcome; record?: Record<string, unknown>; organization?: Organization }> {
+    const rejected = (issues: IsdocIssueReport[], invoice: string | null = null) => ({ outcome: { file: file.name, invoice, status: 'rejected' as const, version: null, linkedContract: null, issues } });
     let root: IsdocElement;
     try {
       root = parseIsdoc(file.bytes).root;
@@ -144,13 +163,10 @@ export class IsdocImportService {
       const order = await this.register.findKeyByOwnNumber(organization, 'objednavka', mapping.orderNumber);
       if (order) record.objednavka = order;
     }
-    const published = await this.register.publish(organization, [{ line: 1, data: record }], { source: `isdoc:${file.name}`, defaultType: 'faktura' });
-    const outcome = published.outcomes[0]!;
     const warnings: IsdocIssueReport[] = mapping.warnings.map((w) => ({ severity: 'warning', element: w.element, code: w.code, message: w.message }));
     if (mapping.contractNumber && !linkedContract) {
       warnings.push({ severity: 'warning', element: 'ContractReferences/ContractReference/ID', code: 'contract_not_found', message: `Smlouva číslo „${mapping.contractNumber}“ u organizace není, faktura se s ní nepropojila.` });
     }
-    const issues = [...outcome.issues.map((i) => ({ severity: i.severity, element: i.path, code: i.code, message: i.message })), ...warnings];
-    return { file: file.name, invoice: invoiceId, status: outcome.status, version: outcome.version, linkedContract, issues };
+    return { outcome: { file: file.name, invoice: invoiceId, status: 'unchanged', version: null, linkedContract, issues: warnings }, record, organization };
   }
 }

@@ -50,6 +50,22 @@ describe('contract register import (own small dump)', () => {
     expect(again).toMatchObject({ read: 4, created: 0, newVersions: 0, unchanged: 3, rejected: 1 });
   });
 
+  it('with atomic stores nothing when any record is rejected', async () => {
+    const own = await createTestDatabase();
+    try {
+      const ownCtx = testContext(own.db);
+      await expect(ownCtx.registerImport.importDump(fileSource(small), { actor: 'test', atomic: true, useWorker: false })).rejects.toMatchObject({ code: 'atomic_rejected' });
+      expect(Number((await sql<{ n: number }>`select count(*) as n from records`.execute(own.db.kysely)).rows[0]!.n)).toBe(0);
+      expect(await ownCtx.organizations.findByIco('00279978')).toBeUndefined();
+      // Without the record of the unknown publisher, the whole dump is stored in one transaction.
+      const valid = readFileSync(small, 'utf8').replace(/<zaznam><identifikator><idSmlouvy>300[\s\S]*?<\/zaznam>/, '');
+      const report = await ownCtx.registerImport.importDump(bytesSource('valid.xml', Buffer.from(valid)), { actor: 'test', atomic: true });
+      expect(report).toMatchObject({ read: 3, created: 2, newVersions: 1, rejected: 0, organizationsCreated: 2 });
+    } finally {
+      await own.cleanup();
+    }
+  });
+
   it('never lets an older version of the register replace a newer one', async () => {
     const text = readFileSync(small, 'utf8');
     // Only the superseded version of contract 100, as a later partial dump might repeat it.
