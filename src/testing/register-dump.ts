@@ -1,7 +1,8 @@
 /**
- * Generates a contract register dump (schema 1.2 elements) for the import benchmark: many publishers, realistic
- * lengths (~1.2 kB a record, like the real dumps), attachments, and one record in ten a later version of an
- * earlier contract, as monthly dumps have them.
+ * Generates a contract register dump (schema 1.2 elements) for the import benchmark and tests: many publishers,
+ * realistic lengths (~1.2 kB a record, like the real dumps), attachments, and one record in ten a later version of
+ * an earlier contract. As in the register, records come in the order of publication (spread over two years here),
+ * and a contract is concluded up to 30 days before it is published (the deadline of the register law).
  */
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { icoWithCheckDigit } from '../shared/identifiers.ts';
@@ -18,19 +19,27 @@ function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 }
 
-export function dumpRecord(n: number, publishers: number): string {
+const DAY_MS = 86_400_000;
+const FIRST_DAY = Date.UTC(2023, 0, 1);
+
+function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function dumpRecord(n: number, publishers: number, records = 1_000_000): string {
   const isNewVersion = n % 10 === 9 && n > 20;
   const contractId = isNewVersion ? n - 9 : n;
   const publisher = contractId % publishers;
   const publisherIco = icoWithCheckDigit(String(2_000_000 + publisher));
   const supplierIco = icoWithCheckDigit(String(3_000_000 + (n % 20_000)));
-  const year = 2016 + (contractId % 8);
-  const date = `${year}-${String(1 + (contractId % 12)).padStart(2, '0')}-${String(1 + (contractId % 28)).padStart(2, '0')}`;
+  const published = FIRST_DAY + Math.floor((contractId / Math.max(records, 1)) * 730) * DAY_MS;
+  const date = isoDay(published - ((contractId * 7919) % 31) * DAY_MS);
+  const year = date.slice(0, 4);
   const without = 10_000 + ((contractId * 7919) % 5_000_000);
   const subject = `${SUBJECTS[contractId % SUBJECTS.length]} č. ${contractId}${isNewVersion ? ' (opravené znění)' : ''}`;
   return (
     `<zaznam><identifikator><idSmlouvy>${contractId}</idSmlouvy><idVerze>${n}</idVerze></identifikator>` +
-    `<odkaz>https://smlouvy.example.cz/smlouva/${n}</odkaz><casZverejneni>${date}T10:00:00+01:00</casZverejneni>` +
+    `<odkaz>https://smlouvy.example.cz/smlouva/${n}</odkaz><casZverejneni>${isoDay(published)}T10:00:00+01:00</casZverejneni>` +
     `<smlouva><subjekt><datovaSchranka>a${String(publisher).padStart(6, '0')}</datovaSchranka><nazev>${escape(`Obec Příkladov ${publisher}`)}</nazev>` +
     `<ico>${publisherIco}</ico><adresa>Náměstí Svobody ${1 + (publisher % 200)}, 600 00 Příkladov</adresa><platce>1</platce></subjekt>` +
     `<smluvniStrana><nazev>${escape(`Stavební a obchodní společnost ${n % 20_000} s.r.o.`)}</nazev><ico>${supplierIco}</ico>` +
@@ -52,7 +61,7 @@ export function writeRegisterDump(path: string, records: number, publishers = 20
   write('<?xml version="1.0" encoding="UTF-8"?>\n<dump xmlns="http://portal.gov.cz/rejstriky/ISRS/1.2/"><mesic>07</mesic><rok>2024</rok><casGenerovani>2024-08-01T00:05:00+02:00</casGenerovani><dokoncenyMesic>1</dokoncenyMesic>\n');
   let buffer = '';
   for (let n = 1; n <= records; n++) {
-    buffer += dumpRecord(n, publishers);
+    buffer += dumpRecord(n, publishers, records);
     if (buffer.length > 1 << 20) {
       write(buffer);
       buffer = '';
