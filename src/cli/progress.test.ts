@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { progressLine } from './progress.ts';
-import { estimateProgress, shownState } from '../jobs/rules.ts';
+import { estimateProgress, isResumable, shownState } from '../jobs/rules.ts';
 
 describe('import progress', () => {
   it('draws a bar with the share read, the rate and the time left, in Czech formatting', () => {
@@ -22,5 +22,17 @@ describe('import progress', () => {
     expect(shownState('running', '2026-11-26T11:59:00Z', now)).toBe('running');
     expect(shownState('running', '2026-11-26T11:00:00Z', now)).toBe('interrupted');
     expect(shownState('completed', '2026-11-26T11:00:00Z', now)).toBe('completed');
+  });
+
+  it('resumes a failed job or one whose process is gone, never one a live process is still running', () => {
+    const now = new Date('2026-11-26T12:00:00Z');
+    const here = { host: 'web1', isAlive: (pid: number) => pid === 100 };
+    const recent = '2026-11-26T11:59:30Z';
+    expect(isResumable({ state: 'failed', runner: 'web1:100', updated_at: recent }, here, now)).toBe(true);
+    expect(isResumable({ state: 'running', runner: 'web1:100', updated_at: recent }, here, now)).toBe(false);
+    expect(isResumable({ state: 'running', runner: 'web1:200', updated_at: recent }, here, now)).toBe(true);
+    expect(isResumable({ state: 'running', runner: 'web2:200', updated_at: recent }, here, now)).toBe(false);
+    expect(isResumable({ state: 'running', runner: 'web2:200', updated_at: '2026-11-26T11:00:00Z' }, here, now)).toBe(true);
+    expect(isResumable({ state: 'completed', runner: 'web1:200', updated_at: recent }, here, now)).toBe(false);
   });
 });

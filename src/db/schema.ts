@@ -86,6 +86,7 @@ export interface ImportJobsTable {
   source_name: string;
   source_key: string;
   actor: string;
+  runner: string | null;
   state: string;
   total_bytes: number | null;
   done_bytes: Generated<number>;

@@ -7,7 +7,7 @@ export type ImportJobRow = Selectable<ImportJobsTable>;
 export class JobRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(values: { organization_id: number | null; kind: string; source_name: string; source_key: string; actor: string; total_bytes: number | null; now: string }): Promise<number> {
+  async insert(values: { organization_id: number | null; kind: string; source_name: string; source_key: string; actor: string; runner: string; total_bytes: number | null; now: string }): Promise<number> {
     const { now, ...rest } = values;
     const row = await this.db
       .insertInto('import_jobs')
@@ -21,6 +21,12 @@ export class JobRepository {
     let query = this.db.selectFrom('import_jobs').selectAll().where('kind', '=', kind).where('source_key', '=', sourceKey).where('state', '!=', 'completed');
     query = organizationId === null ? query.where('organization_id', 'is', null) : query.where('organization_id', '=', organizationId);
     return query.orderBy('id', 'desc').executeTakeFirst();
+  }
+
+  /** Takes over an unfinished job unless another run changed it since it was read (attempts is its version). */
+  async claim(id: number, attempts: number, values: Updateable<ImportJobsTable>): Promise<boolean> {
+    const result = await this.db.updateTable('import_jobs').set(values).where('id', '=', id).where('attempts', '=', attempts).where('state', '!=', 'completed').executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async update(id: number, values: Updateable<ImportJobsTable>): Promise<void> {

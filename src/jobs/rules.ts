@@ -28,6 +28,19 @@ export const STALE_AFTER_MS = 10 * 60 * 1000;
 
 export type ShownJobState = JobState | 'interrupted';
 
+/**
+ * Whether a new run of the same import may take over an unfinished job: a failed one, or a running one whose
+ * process is gone (same host, pid no longer alive) or that has reported nothing for a long time. A job that is
+ * still being run by a live process is left to it, and the new run gets its own job.
+ */
+export function isResumable(job: { state: string; runner: string | null; updated_at: string }, here: { host: string; isAlive: (pid: number) => boolean }, now: Date): boolean {
+  if (job.state === 'failed') return true;
+  if (job.state !== 'running') return false;
+  if (now.getTime() - Date.parse(job.updated_at) > STALE_AFTER_MS) return true;
+  const [host, pid] = (job.runner ?? '').split(':');
+  return host === here.host && pid !== undefined && /^\d+$/.test(pid) && !here.isAlive(Number(pid));
+}
+
 export function shownState(state: JobState, updatedAt: string, now: Date): ShownJobState {
   if (state === 'running' && now.getTime() - Date.parse(updatedAt) > STALE_AFTER_MS) return 'interrupted';
   return state;

@@ -6,7 +6,17 @@
 import { AppError } from '../errors.ts';
 import { nowUtc } from '../shared/dates.ts';
 import type { JobRepository, ImportJobRow } from './repository.ts';
-import { shownState, type ImportCounts, type JobKind, type JobState, type ShownJobState } from './rules.ts';
+import { hostname } from 'node:os';
+import { isResumable, shownState, type ImportCounts, type JobKind, type JobState, type ShownJobState } from './rules.ts';
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export interface JobStart {
   kind: JobKind;
@@ -79,29 +89,43 @@ export class JobService {
    */
   async run<R extends { counts: ImportCounts; report: JobReport; rejectedCsv?: string | null }>(start: JobStart, work: (tracker: JobTracker) => Promise<R>): Promise<R & { job: ImportJob }> {
     const now = nowUtc();
+    const runner = `${hostname()}:${process.pid}`;
     const unfinished = await this.jobs.findUnfinished(start.kind, start.sourceKey, start.organizationId);
-    let id: number;
-    if (unfinished) {
-      id = unfinished.id;
-      await this.jobs.update(id, { state: 'running', error: null, attempts: unfinished.attempts + 1, updated_at: now, done_bytes: 0, total_bytes: start.totalBytes ?? null, actor: start.actor });
-    } else {
-      id = await this.jobs.insert({ organization_id: start.organizationId, kind: start.kind, source_name: start.sourceName, source_key: start.sourceKey, actor: start.actor, total_bytes: start.totalBytes ?? null, now });
+    let id: number | undefined;
+    if (unfinished && isResumable(unfinished, { host: hostname(), isAlive: processIsAlive }, new Date())) {
+      const claimed = await this.jobs.claim(unfinished.id, unfinished.attempts, {
+        state: 'running',
+        error: null,
+        attempts: unfinished.attempts + 1,
+        updated_at: now,
+        done_bytes: 0,
+        total_bytes: start.totalBytes ?? null,
+        actor: start.actor,
+        runner,
+      });
+      if (claimed) id = unfinished.id;
     }
+    const resumed = id !== undefined;
+    id ??= await this.jobs.insert({ organization_id: start.organizationId, kind: start.kind, source_name: start.sourceName, source_key: start.sourceKey, actor: start.actor, runner, total_bytes: start.totalBytes ?? null, now });
+    const jobId = id;
     let lastWrite = 0;
+    let latest: { counts: ImportCounts; doneBytes: number } = { counts: { read: 0, created: 0, newVersions: 0, unchanged: 0, rejected: 0 }, doneBytes: 0 };
     const tracker: JobTracker = {
-      id,
-      resumed: Boolean(unfinished),
+      id: jobId,
+      resumed,
       progress: async (counts, doneBytes) => {
+        latest = { counts: { ...counts }, doneBytes: doneBytes ?? 0 };
         const time = Date.now();
         if (time - lastWrite < PROGRESS_INTERVAL_MS) return;
         lastWrite = time;
-        await this.jobs.update(id, { ...countColumns(counts), done_bytes: doneBytes ?? 0, updated_at: nowUtc() });
+        // Progress is best effort: a busy database must not fail the import itself.
+        await this.jobs.update(jobId, { ...countColumns(counts), done_bytes: doneBytes ?? 0, updated_at: nowUtc() }).catch(() => undefined);
       },
     };
     try {
       const result = await work(tracker);
       const finished = nowUtc();
-      await this.jobs.update(id, {
+      await this.jobs.update(jobId, {
         ...countColumns(result.counts),
         state: 'completed',
         report: JSON.stringify(result.report),
@@ -110,10 +134,11 @@ export class JobService {
         updated_at: finished,
         finished_at: finished,
       });
-      return { ...result, job: (await this.get(id))! };
+      return { ...result, job: (await this.get(jobId))! };
     } catch (error) {
-      const message = error instanceof AppError ? error.userMessage : (error as Error).message;
-      await this.jobs.update(id, { state: 'failed', error: message, updated_at: nowUtc() });
+      const message = error instanceof AppError ? error.userMessage : 'Import selhal kvůli neočekávané chybě; podrobnosti jsou v protokolu serveru.';
+      // The counts of what was stored before the failure, so that the job says what is in the register.
+      await this.jobs.update(jobId, { ...countColumns(latest.counts), done_bytes: latest.doneBytes, state: 'failed', error: message, updated_at: nowUtc() });
       throw error;
     }
   }
@@ -132,6 +157,6 @@ export class JobService {
   async listForOrganization(organizationId: number, limit = 20): Promise<ImportJob[]> {
     const rows = await this.jobs.listForOrganization(organizationId, limit);
     const now = new Date();
-    return rows.map((row) => toJob({ ...row, source_key: '', report: null, rejected_csv: null }, now));
+    return rows.map((row) => toJob({ ...row, source_key: '', runner: null, report: null, rejected_csv: null }, now));
   }
 }

@@ -20,6 +20,8 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     // Identifies the input (name, size and time, or a digest), so running the same import again resumes its job.
     .addColumn('source_key', 'text', (c) => c.notNull())
     .addColumn('actor', 'text', (c) => c.notNull())
+    // host:pid of the process running the job, so that a rerun can tell a killed run from one still going.
+    .addColumn('runner', 'text')
     .addColumn('state', 'text', (c) => c.notNull())
     .addColumn('total_bytes', 'bigint')
     .addColumn('done_bytes', 'bigint', (c) => c.notNull().defaultTo(0))

@@ -125,10 +125,21 @@ describe('table import', () => {
     expect(stored % 1000).toBe(0);
     expect(stored).toBeGreaterThan(0);
     const jobs = await ctx.jobs.listForOrganization(organization.id);
-    expect(jobs[0]).toMatchObject({ state: 'failed', attempts: 1 });
+    // The failed job says what the register holds from it.
+    expect(jobs[0]).toMatchObject({ state: 'failed', attempts: 1, counts: { created: stored } });
 
     const again = await importTable(organization, good);
     expect(again).toMatchObject({ read: 2500, created: 2500 - stored, unchanged: stored, rejected: 0 });
     expect(again.job).toMatchObject({ id: jobs[0]!.id, state: 'completed', attempts: 2 });
+  });
+
+  it('two runs of the same file at once get their own jobs, since a live process still owns the first', async () => {
+    const organization = await makeOrganization(ctx);
+    const source = bytesSource('soubezne.csv', Buffer.from(csv([HEADER, ...ROWS], ';')));
+    const [a, b] = await Promise.all([importTable(organization, source), importTable(organization, source)]);
+    expect(a.job.id).not.toBe(b.job.id);
+    expect(a.created + b.created).toBe(3);
+    expect(a.job.state).toBe('completed');
+    expect(b.job.state).toBe('completed');
   });
 });
