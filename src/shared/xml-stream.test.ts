@@ -69,6 +69,17 @@ describe('streaming XML reader', () => {
     expect(refused('<d></d><e></e>').czech).toBe('druhý kořenový element');
     expect(refused('text<d/>').czech).toBe('text mimo kořenový element');
     expect(refused('').czech).toBe('soubor je neúplný (končí uprostřed dokumentu)');
+    expect(refused('<d>Oprava&#0;chodníku</d>').czech).toBe('neplatný odkaz na znak &#0;');
+    expect(refused('<d>&#xD800;</d>').czech).toBe('neplatný odkaz na znak &#xD800;');
+    expect(refused('<d>&#12abc;</d>').czech).toBe('neplatný odkaz na znak &#12abc;');
+    expect(refused('<d>&#-1;</d>').czech).toBe('neplatný odkaz na znak &#-1;');
+    expect(refused('<d>a\u0000b</d>').czech).toBe('znak, který XML nedovoluje (např. nulový bajt)');
+    expect(refused('<d a="x\u0001"/>').czech).toBe('znak, který XML nedovoluje (např. nulový bajt)');
+  });
+
+  it('accepts a CDATA section as long as the text limit allows, wherever the chunks are cut', () => {
+    const long = `<d><![CDATA[${'c'.repeat(150_000)}]]></d>`;
+    for (const cut of [70_000, 120_000, 149_990]) expect(events([long.slice(0, cut), long.slice(cut)])).toHaveLength(3);
   });
 
   it('bounds text, tag length and depth', () => {

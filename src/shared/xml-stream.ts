@@ -32,20 +32,30 @@ export interface XmlLimits {
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
+/** Characters XML 1.0 does not allow in a document (its `Char` production); NUL would also break PostgreSQL. */
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function isAllowedCodePoint(code: number): boolean {
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+}
+
+function checkChars(text: string, line: number): void {
+  if (FORBIDDEN_CHARS.test(text)) throw new XmlStreamError(line, 'character not allowed in XML', 'znak, který XML nedovoluje (např. nulový bajt)');
+}
+
 function decodeEntities(text: string, line: number): string {
   if (!text.includes('&')) return text;
   return text.replace(/&([^;&\s]{0,12});?/g, (match, name: string) => {
     if (!match.endsWith(';')) throw new XmlStreamError(line, 'unterminated entity reference', 'neukončený odkaz na entitu');
-    if (name.startsWith('#x') || name.startsWith('#X')) {
-      const code = Number.parseInt(name.slice(2), 16);
-      if (Number.isNaN(code) || code > 0x10ffff) throw new XmlStreamError(line, `invalid character reference &${name};`);
+    const hex = /^#x([0-9a-fA-F]{1,6})$/.exec(name);
+    const decimal = /^#([0-9]{1,7})$/.exec(name);
+    if (hex || decimal) {
+      const code = hex ? Number.parseInt(hex[1]!, 16) : Number.parseInt(decimal![1]!, 10);
+      if (!isAllowedCodePoint(code)) throw new XmlStreamError(line, `invalid character reference &${name};`, `neplatný odkaz na znak &${name};`);
       return String.fromCodePoint(code);
     }
-    if (name.startsWith('#')) {
-      const code = Number.parseInt(name.slice(1), 10);
-      if (Number.isNaN(code) || code > 0x10ffff) throw new XmlStreamError(line, `invalid character reference &${name};`);
-      return String.fromCodePoint(code);
-    }
+    if (name.startsWith('#')) throw new XmlStreamError(line, `invalid character reference &${name};`, `neplatný odkaz na znak &${name};`);
     const value = PREDEFINED[name];
     if (value === undefined) throw new XmlStreamError(line, `undeclared entity &${name};`, `nedeklarovaná entita &${name};`);
     return value;
@@ -126,7 +136,9 @@ export class XmlStreamReader {
     this.buffer = text.slice(position);
     this.text = this.buffer;
     this.nextNewline = this.buffer.indexOf('\n');
-    if (this.buffer.length > this.maxTag + 16) this.fail(`markup longer than ${this.maxTag} characters`, 'příliš dlouhá značka');
+    // CDATA and comments may be as long as text; a tag may not.
+    const longMarkup = this.buffer.startsWith('<![CDATA[') || this.buffer.startsWith('<!--');
+    if (this.buffer.length > (longMarkup ? this.maxText : this.maxTag) + 16) this.fail(`markup longer than ${this.maxTag} characters`, 'příliš dlouhá značka');
   }
 
   close(): void {
@@ -146,6 +158,7 @@ export class XmlStreamReader {
 
   private flushText(): void {
     if (this.pendingText === '') return;
+    checkChars(this.pendingText, this.currentLine);
     this.handler.text(decodeEntities(this.pendingText, this.currentLine));
     this.pendingText = '';
   }
@@ -221,6 +234,7 @@ export class XmlStreamReader {
         attributes = {};
         ATTRIBUTE.lastIndex = 0;
         let match: RegExpExecArray | null;
+        checkChars(rest, this.currentLine);
         while ((match = ATTRIBUTE.exec(rest)) !== null) attributes[match[1]!] = decodeEntities(match[3] ?? match[4] ?? '', this.currentLine);
       }
     }

@@ -53,7 +53,13 @@ export const partySchema = z
     zahranicniId: text(100)
       .optional()
       .meta({ title: 'Zahraniční identifikátor', description: 'Identifikátor zahraniční osoby (např. zahraniční DIČ nebo registrační číslo), pokud nemá IČO.', examples: ['DE811569869'] }),
-    dic: text(20).optional().meta({ title: 'DIČ', description: 'Daňové identifikační číslo (CZ a 8–10 číslic, nebo zahraniční s kódem země).', examples: ['CZ25596641'] }),
+    dic: text(20)
+      .optional()
+      .meta({
+        title: 'DIČ',
+        description: 'Daňové identifikační číslo (CZ a 8–10 číslic, nebo zahraniční s kódem země). DIČ fyzické osoby obsahuje rodné číslo: takové se uloží skrytě a nezveřejní.',
+        examples: ['CZ25596641'],
+      }),
     datovaSchranka: text(20).optional().meta({ title: 'Datová schránka', description: 'Identifikátor datové schránky (7 znaků).', examples: ['qmkbq7h'] }),
     typOsoby: z
       .enum(['pravnicka', 'fyzicka-podnikajici', 'fyzicka'], { error: M.invalid_value })

@@ -50,6 +50,15 @@ describe('validateRecord', () => {
     expect(codes(result)).toContain('strany.1.ico:birth_number');
   });
 
+  it('hides the birth number inside a natural person\'s DIČ, and keeps a company DIČ', () => {
+    const result = validateRecord({ ...contract, strany: [{ nazev: 'Jan Novák', ico: '12345679', dic: 'CZ7801011240' }, { nazev: 'Stavby s.r.o.', ico: '25596641', dic: 'CZ25596641' }] });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.redactions).toEqual([{ path: 'strany.1.dic', reason: 'birth_number', value: 'CZ7801011240' }]);
+    expect(JSON.stringify(result.value.publicRecord)).not.toContain('7801011240');
+    expect(JSON.stringify(result.value.publicRecord)).toContain('CZ25596641');
+  });
+
   it('requires a reason when the price is not stated', () => {
     const { hodnotaBezDph: _a, hodnotaVcetneDph: _b, ...rest } = contract;
     expect(codes(validateRecord({ ...rest, cenaNeuvedena: true }))).toContain('duvodNeuvedeniCeny:price_reason_missing');

@@ -184,9 +184,11 @@ function checkParties(record: StandardRecord, warnings: ValidationIssue[], redac
   record.strany.forEach((party, index) => {
     const base = `strany.${index + 1}`;
     let publicParty = party;
-    for (const field of ['ico', 'zahranicniId'] as const) {
+    for (const field of ['ico', 'zahranicniId', 'dic'] as const) {
       const value = party[field];
-      if (value && looksLikeBirthNumber(value)) {
+      // A natural person's DIČ is CZ followed by the birth number.
+      const candidate = field === 'dic' ? value?.replace(/^CZ/i, '') : value;
+      if (value && candidate && looksLikeBirthNumber(candidate)) {
         warnings.push(issue('warning', `${base}.${field}`, 'birth_number'));
         redactions.push({ path: `${base}.${field}`, reason: 'birth_number', value });
         const { [field]: _removed, ...rest } = publicParty;
