@@ -77,12 +77,21 @@ describe('ISDOC import', () => {
     expect(ok).toMatchObject({ read: 1, created: 1 });
   });
 
-  it('refuses ZIP bombs and path traversal before reading any invoice, and rejects invoices of unknown publishers', async () => {
+  it('refuses ZIP bombs, nested bombs and path traversal per file without stopping the others, and rejects invoices of unknown publishers', async () => {
     const { customer } = await town();
     const bomb = makeZip([{ name: 'bomb.isdoc', data: Buffer.alloc(30 * 1024 * 1024), declaredSize: 1000 }]);
-    await expect(ctx.isdocImport.importFiles([file('bomb.zip', bomb)], { actor: 'test', sourceKey: 'bomb' })).rejects.toMatchObject({ code: 'unreadable_input' });
     const traversal = makeZip([{ name: '../../etc/f.isdoc', data: buildIsdoc({ customer }) }]);
-    await expect(ctx.isdocImport.importFiles([file('evil.zip', traversal)], { actor: 'test', sourceKey: 'evil' })).rejects.toMatchObject({ code: 'unreadable_input' });
+    // Nested archives share one budget: 3 × 300 MiB of zeros are refused long before memory fills, whatever each archive says.
+    const inner = makeZip(Array.from({ length: 300 }, (_, i) => ({ name: `f${i}.isdoc`, data: Buffer.alloc(1024 * 1024) })));
+    const nested = makeZip([1, 2, 3].map((n) => ({ name: `part${n}.isdocx`, data: inner })));
+    const hostile = await ctx.isdocImport.importFiles([file('bomb.zip', bomb), file('evil.zip', traversal), file('nested.zip', nested), file('ok.isdoc', buildIsdoc({ customer, uuid: 'cccccccc-0000-0000-0000-000000000001' }))], { actor: 'test', sourceKey: 'hostile' });
+    expect(hostile.outcomes.map((o) => [o.file, o.status, o.issues[0]?.code])).toEqual([
+      ['bomb.zip', 'rejected', 'unreadable_input'],
+      ['evil.zip', 'rejected', 'unreadable_input'],
+      ['nested.zip', 'rejected', 'unreadable_input'],
+      ['ok.isdoc', 'created', undefined],
+    ]);
+    expect(hostile.outcomes[1]!.issues[0]!.message).toContain('../../etc/f.isdoc');
     const stranger = buildIsdoc({ customer: { ...TOWN, ico: randomIco() } });
     const result = await ctx.isdocImport.importFiles([file('stranger.isdoc', stranger)], { actor: 'test', sourceKey: 'stranger' });
     expect(result.outcomes[0]).toMatchObject({ status: 'rejected', issues: [expect.objectContaining({ code: 'publisher_unknown' })] });

@@ -42,28 +42,53 @@ export interface IsdocImportResult extends ImportCounts {
   outcomes: IsdocOutcome[];
 }
 
-/** A ZIP of invoices is unpacked in memory; these limits keep a hostile archive cheap to refuse. */
-const ZIP_LIMITS = { maxEntries: 5000, maxEntrySize: 20 * 1024 * 1024, maxTotalSize: 500 * 1024 * 1024 };
+/** A ZIP of invoices is unpacked in memory; one budget for all nesting levels keeps a hostile archive cheap. */
+const UNPACK_BUDGET = { bytes: 100 * 1024 * 1024, entries: 5000 };
+const MAX_INVOICE_BYTES = 20 * 1024 * 1024;
 
 function isIsdocName(name: string): boolean {
   return /\.isdoc$/i.test(name);
 }
 
-/** The invoices inside the given files: an ISDOCX holds one (plus attachments), a ZIP any number, nested once. */
-export function expandIsdocFiles(files: IsdocFile[]): IsdocFile[] {
-  const out: IsdocFile[] = [];
-  const visit = (file: IsdocFile, depth: number) => {
+/** An input file that is an invoice, or why it could not be unpacked. */
+export type ExpandedFile = IsdocFile | { name: string; error: AppError };
+
+/**
+ * The invoices inside the given files: an ISDOCX holds one (its other entries are attachments and are not read),
+ * a ZIP any number of .isdoc and .isdocx files. An archive that cannot be unpacked becomes an error for that file;
+ * the other files go on.
+ */
+export function expandIsdocFiles(files: IsdocFile[]): ExpandedFile[] {
+  const out: ExpandedFile[] = [];
+  const budget = { ...UNPACK_BUDGET };
+  const unpack = (file: IsdocFile, isdocx: boolean): IsdocFile[] => {
+    const entries = openZip(file.bytes, { maxEntries: budget.entries, maxEntrySize: MAX_INVOICE_BYTES, maxTotalSize: budget.bytes }).filter((entry) => !entry.isDirectory);
+    budget.entries -= entries.length;
+    const wanted = entries.filter((entry) => isIsdocName(entry.name) || (!isdocx && /\.isdocx$/i.test(entry.name)));
+    if (wanted.length === 0) throw new AppError('unreadable_input', `Archiv ${file.name} neobsahuje žádnou fakturu ISDOC.`, `no ISDOC in ${file.name}`);
+    const inner: IsdocFile[] = [];
+    for (const entry of wanted) {
+      if (entry.size > budget.bytes) throw new AppError('unreadable_input', `Archiv ${file.name} je po rozbalení příliš velký.`, `archive ${file.name} exceeds the unpack budget`);
+      const bytes = entry.read();
+      budget.bytes -= bytes.length;
+      const name = `${file.name}/${entry.name}`;
+      if (/\.isdocx$/i.test(entry.name)) inner.push(...unpack({ name, bytes }, true));
+      else inner.push({ name, bytes });
+    }
+    return inner;
+  };
+  for (const file of files) {
     if (!looksLikeZip(file.bytes)) {
       out.push(file);
-      return;
+      continue;
     }
-    if (depth > 1) throw new AppError('unreadable_input', `Archiv ${file.name} je vnořený příliš hluboko.`, `nested archive ${file.name}`);
-    const entries = openZip(file.bytes, ZIP_LIMITS).filter((entry) => !entry.isDirectory);
-    const inner = entries.filter((entry) => isIsdocName(entry.name) || /\.(isdocx|zip)$/i.test(entry.name));
-    if (inner.length === 0) throw new AppError('unreadable_input', `Archiv ${file.name} neobsahuje žádnou fakturu ISDOC.`, `no ISDOC in ${file.name}`);
-    for (const entry of inner) visit({ name: `${file.name}/${entry.name}`, bytes: entry.read() }, depth + 1);
-  };
-  for (const file of files) visit(file, 0);
+    try {
+      out.push(...unpack(file, /\.isdocx$/i.test(file.name)));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      out.push({ name: file.name, error });
+    }
+  }
   return out;
 }
 
@@ -90,7 +115,10 @@ export class IsdocImportService {
         const outcomes: IsdocOutcome[] = [];
         const toPublish: Array<{ organization: Organization; item: PreparedItem; index: number; warnings: IsdocIssueReport[] }> = [];
         for (const [index, file] of expandIsdocFiles(files).entries()) {
-          const read = await this.readOne(file, options.organization);
+          const read =
+            'error' in file
+              ? { outcome: { file: file.name, invoice: null, status: 'rejected' as const, version: null, linkedContract: null, issues: [{ severity: 'error' as const, element: '', code: file.error.code, message: file.error.userMessage }] } }
+              : await this.readOne(file, options.organization);
           outcomes.push(read.outcome);
           if (read.record && read.organization) {
             toPublish.push({ organization: read.organization, item: prepareItem({ line: index + 1, data: read.record }, 'faktura'), index, warnings: read.outcome.issues });
