@@ -12,6 +12,8 @@ export interface Config {
   logLevel: LogLevel;
   /** How often `om serve` harvests registered URLs; null (the default) means never. */
   harvestIntervalMs: number | null;
+  /** Lets harvesting fetch from private and loopback addresses (intranet installations); off by default. */
+  harvestAllowPrivate: boolean;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -27,5 +29,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const harvestIntervalMs = parseHarvestInterval(env.HARVEST_INTERVAL);
-  return { port, host, dataDir, databaseUrl, baseUrl, logLevel, harvestIntervalMs };
+  const harvestAllowPrivate = env.HARVEST_ALLOW_PRIVATE === '1' || env.HARVEST_ALLOW_PRIVATE === 'true';
+  return { port, host, dataDir, databaseUrl, baseUrl, logLevel, harvestIntervalMs, harvestAllowPrivate };
 }

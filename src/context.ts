@@ -41,6 +41,6 @@ export function createContext(config: Config, db: Db, logger: Logger): AppContex
   const registerImport = new RegisterImportService(organizations, register, jobs);
   const tableImport = new TableImportService(register, jobs);
   const isdocImport = new IsdocImportService(organizations, register, jobs);
-  const harvest = new HarvestService(new HarvestRepository(db.kysely), { tables: tableImport, publishing, jobs, organizations, logger });
+  const harvest = new HarvestService(new HarvestRepository(db.kysely), { tables: tableImport, publishing, jobs, organizations, logger, allowPrivateNetworks: config.harvestAllowPrivate });
   return { config, db, logger, organizations, register, tokens, publishing, registerImport, jobs, tableImport, isdocImport, harvest };
 }

@@ -40,7 +40,7 @@ export function progressReporter(label: string, options: { totalBytes?: number |
         stream.write(`\r${progressLine(label, done, doneBytes, options.totalBytes ?? null, seconds)}\x1b[K`);
       } else if (done - lastPlain >= 100_000) {
         lastPlain = done;
-        stream.write(`${label}: ${done} records, ${Math.round(done / Math.max(seconds, 1e-6))}/s\n`);
+        stream.write(`${label}: ${done} záznamů, ${Math.round(done / Math.max(seconds, 1e-6))}/s\n`);
       }
     },
     finish() {

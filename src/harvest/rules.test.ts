@@ -150,3 +150,13 @@ describe('parseHarvestInterval', () => {
     expect(() => parseHarvestInterval('30d')).toThrow(/at most/);
   });
 });
+
+describe('public addresses', () => {
+  it('refuses loopback, private, link-local, shared and unique-local addresses', async () => {
+    const { isPublicAddress } = await import('./rules.ts');
+    for (const ip of ['127.0.0.1', '10.0.0.5', '172.16.1.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1']) {
+      expect(isPublicAddress(ip), ip).toBe(false);
+    }
+    for (const ip of ['185.8.236.1', '8.8.8.8', '2a00:1450:4001::1']) expect(isPublicAddress(ip), ip).toBe(true);
+  });
+});

@@ -137,7 +137,8 @@ export type HarvestFailure =
   | { kind: 'too_many_redirects'; max: number }
   | { kind: 'bad_redirect'; reason: string }
   | { kind: 'not_modified_unasked' }
-  | { kind: 'html_page' };
+  | { kind: 'html_page' }
+  | { kind: 'private_address' };
 
 const NETWORK_CODES: Record<string, string> = {
   ECONNREFUSED: 'server spojení odmítl',
@@ -198,6 +199,8 @@ export function failureMessage(failure: HarvestFailure): string {
       return `Server přesměroval na nepřípustnou adresu: ${failure.reason}`;
     case 'html_page':
       return 'Na adrese je webová stránka (HTML), ne soubor s daty. Zkontrolujte, že adresa vede přímo na soubor CSV, XLSX nebo JSON.';
+    case 'private_address':
+      return 'Adresa vede do neveřejné sítě (vnitřní nebo místní adresa serveru); portál z takových adres data nestahuje.';
     case 'not_modified_unasked':
       return 'Server odpověděl „beze změny“ (304), i když se portál na změnu neptal; soubor nebyl stažen.';
   }
@@ -208,6 +211,31 @@ export function rejectedRowsMessage(rejected: number, jobId: number | null): str
   if (rejected <= 0) return null;
   const rows = `${formatNumber(rejected)} ${pluralCs(rejected, 'řádek byl odmítnut', 'řádky byly odmítnuty', 'řádků bylo odmítnuto')}`;
   return jobId === null ? `${rows}.` : `${rows}; důvody jsou v protokolu importu č. ${jobId}.`;
+}
+
+/**
+ * Whether an IP address is on the public internet. Harvesting fetches URLs that organisations give (and the
+ * redirects their servers answer), so loopback, private, link-local, shared, multicast and reserved ranges are
+ * refused: the portal must not be a way into its own network.
+ */
+export function isPublicAddress(ip: string): boolean {
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/i.exec(ip);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    if (a === 0 || a === 10 || a === 127 || a >= 224) return false;
+    if (a === 169 && b === 254) return false;
+    if (a === 172 && b >= 16 && b <= 31) return false;
+    if (a === 192 && b === 168) return false;
+    if (a === 100 && b >= 64 && b <= 127) return false;
+    if (a === 192 && b === 0) return false;
+    if (a === 198 && (b === 18 || b === 19)) return false;
+    return true;
+  }
+  const lower = ip.toLowerCase();
+  if (lower === '::' || lower === '::1') return false;
+  if (/^(fc|fd)/.test(lower) || /^fe[89ab]/.test(lower) || lower.startsWith('ff')) return false;
+  if (lower.startsWith('::ffff:')) return false;
+  return lower.includes(':');
 }
 
 export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);

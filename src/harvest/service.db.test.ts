@@ -120,6 +120,8 @@ function service(overrides: Partial<HarvestDeps> = {}): HarvestService {
     publishing: ctx.publishing,
     jobs: ctx.jobs,
     organizations: ctx.organizations,
+    // The test server listens on 127.0.0.1.
+    allowPrivateNetworks: true,
     ...overrides,
   });
 }
@@ -297,6 +299,16 @@ describe('harvesting', () => {
     const late = await harvest.harvestSource((await harvest.addSource(org, slow.url)).id);
     expect(late).toMatchObject({ outcome: 'failed', message: 'Soubor se nepodařilo stáhnout do 1 sekundy.' });
     expect((await ctx.register.list({ organizationIds: [org.id] }, { limit: 10 })).items).toEqual([]);
+  });
+
+  it('refuses loopback and private addresses unless the installation allows them', async () => {
+    const harvest = service({ allowPrivateNetworks: false });
+    const org = await organization();
+    const { path, url } = servePath({ body: csv([{ id: 'P-1' }]) });
+    const source = await harvest.addSource(org, url);
+    const run = await harvest.harvestSource(source.id);
+    expect(run).toMatchObject({ outcome: 'failed', created: 0, message: expect.stringContaining('neveřejné sítě') });
+    expect(requestsTo(path)).toHaveLength(0);
   });
 
   it('follows a redirect, and gives up on a redirect loop', async () => {

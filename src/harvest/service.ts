@@ -5,6 +5,7 @@
  * A failing source is logged and the others go on.
  */
 import { createHash } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
 import { AppError } from '../errors.ts';
 import { nowUtc } from '../shared/dates.ts';
 import { silentLogger, type Logger } from '../shared/log.ts';
@@ -17,6 +18,7 @@ import type { Organization, OrganizationService } from '../organizations/service
 import type { HarvestLogRow, HarvestRepository, HarvestSourceRow } from './repository.ts';
 import {
   checkSourceUrl,
+  isPublicAddress,
   chooseImporter,
   conditionalHeaders,
   failureMessage,
@@ -94,6 +96,8 @@ export interface HarvestDeps {
   logger?: Logger;
   maxBytes?: number;
   timeoutMs?: number;
+  /** Lets harvesting reach private and loopback addresses (an intranet installation; tests). Off by default. */
+  allowPrivateNetworks?: boolean;
 }
 
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
@@ -180,6 +184,16 @@ function errorCode(error: unknown, depth = 0): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Every address the URL's host resolves to must be public. (The address is resolved again by fetch; a DNS answer
+ * that changes in between is a residual risk, noted in docs/ARCHITECTURE.md.)
+ */
+async function resolvesToPublicAddresses(url: string): Promise<boolean> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  const addresses = await lookup(host, { all: true });
+  return addresses.length > 0 && addresses.every((address) => isPublicAddress(address.address));
 }
 
 async function discard(response: Response): Promise<void> {
@@ -459,6 +473,7 @@ export class HarvestService {
     const failed = (failure: HarvestFailure, detail: string): Download => ({ kind: 'failed', status, url, failure, detail });
     try {
       for (let redirects = 0; ; redirects++) {
+        if (!this.deps.allowPrivateNetworks && !(await resolvesToPublicAddresses(url))) return failed({ kind: 'private_address' }, `${url} resolves to a non-public address`);
         const response = await this.fetch(url, { headers, redirect: 'manual', signal });
         status = response.status;
         if (REDIRECT_STATUSES.has(response.status)) {

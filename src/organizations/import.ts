@@ -2,6 +2,7 @@
  * Reading organisations from the register of public authorities (Seznam OVM XML) and from a plain CSV
  * (`ico;nazev;druh;kodObce;datovaSchranka;pocetObyvatel;icoNadrizene`). Parsers yield rows; the service stores them.
  */
+import { czechXmlReason } from '../shared/xml-errors.ts';
 import { SaxesParser } from 'saxes';
 import { AppError } from '../errors.ts';
 import { CsvParser, detectDelimiter } from '../shared/csv.ts';
@@ -131,14 +132,14 @@ export async function* readOvmXml(source: AsyncIterable<Uint8Array>): AsyncGener
       parser.write(chunk);
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw new AppError('unreadable_input', `Soubor XML je poškozený: ${(error as Error).message}`, `malformed XML: ${(error as Error).message}`);
+      throw new AppError('unreadable_input', `Soubor XML je poškozený: ${czechXmlReason((error as Error).message)}.`, `malformed XML: ${(error as Error).message}`);
     }
     yield* pending.splice(0);
   }
   try {
     parser.close();
   } catch (error) {
-    throw new AppError('unreadable_input', `Soubor XML je neúplný nebo poškozený: ${(error as Error).message}`, `truncated XML: ${(error as Error).message}`);
+    throw new AppError('unreadable_input', `Soubor XML je neúplný nebo poškozený: ${czechXmlReason((error as Error).message)}.`, `truncated XML: ${(error as Error).message}`);
   }
   yield* pending.splice(0);
 }

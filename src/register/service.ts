@@ -4,6 +4,7 @@
  */
 import { AppError } from '../errors.ts';
 import { nowUtc } from '../shared/dates.ts';
+import { rejectedRecordsCs } from '../shared/format.ts';
 import type { ValidationIssue } from '../standard/validate.ts';
 import type { RecordType, StandardRecord } from '../standard/schema.ts';
 import type { QualityGap } from '../standard/quality.ts';
@@ -244,7 +245,7 @@ export class RegisterService {
     report.outcomes = report.outcomes.filter((outcome) => outcome.status === 'rejected');
     return new AppError(
       'atomic_rejected',
-      `Odmítnuto ${report.rejected} ${report.rejected === 1 ? 'záznam' : 'záznamů'}; v režimu „vše, nebo nic“ se proto neuložilo nic.`,
+      `${rejectedRecordsCs(report.rejected)}; v režimu „vše, nebo nic“ se proto neuložilo nic.`,
       `atomic publish rejected ${report.rejected} records; nothing stored`,
       report,
     );

@@ -32,3 +32,9 @@ export function pluralCs(count: number, one: string, few: string, many: string):
   if (count >= 2 && count <= 4) return few;
   return many;
 }
+
+/** „Odmítnut 1 záznam“, „Odmítnuty 3 záznamy“, „Odmítnuto 5 záznamů“. */
+export function rejectedRecordsCs(count: number): string {
+  const n = formatNumber(count);
+  return pluralCs(count, `Odmítnut ${n} záznam`, `Odmítnuty ${n} záznamy`, `Odmítnuto ${n} záznamů`);
+}

@@ -3,6 +3,7 @@
  * float noise, dates as `YYYY-MM-DD`, booleans as `true`/`false`. The archive goes through the safe ZIP reader and
  * every XML part refuses DOCTYPE, so no entity is ever expanded or fetched.
  */
+import { czechXmlReason } from './xml-errors.ts';
 import { SaxesParser } from 'saxes';
 import { AppError } from '../errors.ts';
 import { looksLikeZip, openZip, type ZipEntry, type ZipLimits } from './zip.ts';
@@ -61,7 +62,7 @@ function parseXml(entry: ZipEntry, handlers: XmlHandlers): void {
   } catch (error) {
     if (error instanceof AppError) throw error;
     const message = (error as Error).message;
-    fail(`Část sešitu „${entry.name}“ nelze přečíst: ${message}`, `malformed ${entry.name}: ${message}`);
+    fail(`Část sešitu „${entry.name}“ nelze přečíst: ${czechXmlReason(message)}.`, `malformed ${entry.name}: ${message}`);
   }
 }
 

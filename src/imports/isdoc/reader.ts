@@ -3,6 +3,7 @@
  * memory, bounded by the caps below. DOCTYPE declarations are refused, so no entity (external or expanding) is
  * ever resolved: without one, only the five predefined XML entities exist.
  */
+import { czechXmlReason } from '../../shared/xml-errors.ts';
 import iconv from 'iconv-lite';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { AppError } from '../../errors.ts';
@@ -174,7 +175,7 @@ function buildTree(text: string): IsdocElement {
   } catch (error) {
     if (error instanceof AppError) throw error;
     const message = (error as Error).message;
-    throw unreadable(`Soubor ISDOC není platný XML dokument (řádek ${parser.line}): ${message}`, `malformed ISDOC XML at line ${parser.line}: ${message}`);
+    throw unreadable(`Soubor ISDOC není platný XML dokument (řádek ${parser.line}): ${czechXmlReason(message)}.`, `malformed ISDOC XML at line ${parser.line}: ${message}`);
   }
   if (!root) throw unreadable('Soubor ISDOC neobsahuje žádný element.', 'ISDOC document without a root element');
   return root;

@@ -4,6 +4,7 @@
  * or supplier. A contract or order reference links the invoice to the publisher's record with that number.
  */
 import { AppError } from '../../errors.ts';
+import { pluralCs } from '../../shared/format.ts';
 import { openZip, looksLikeZip } from '../../shared/zip.ts';
 import { parseOrganizationIco } from '../../organizations/rules.ts';
 import type { Organization, OrganizationService } from '../../organizations/service.ts';
@@ -105,7 +106,8 @@ export class IsdocImportService {
   ) {}
 
   async importFiles(files: IsdocFile[], options: { actor: string; organization?: Organization; atomic?: boolean; sourceKey: string; onProgress?: (counts: ImportCounts) => void }): Promise<IsdocImportResult> {
-    const sourceName = files.length === 1 ? files[0]!.name : `${files[0]?.name ?? ''} a ${files.length - 1} dalších`;
+    const others = files.length - 1;
+    const sourceName = others === 0 ? files[0]!.name : `${files[0]?.name ?? ''} a ${others} ${pluralCs(others, 'další', 'další', 'dalších')}`;
     const totalBytes = files.reduce((sum, file) => sum + file.bytes.length, 0);
     const result = await this.jobs.run(
       { kind: 'isdoc', organizationId: options.organization?.id ?? null, sourceName, sourceKey: options.sourceKey, actor: options.actor, totalBytes },
@@ -126,7 +128,7 @@ export class IsdocImportService {
         }
         const structurallyRejected = outcomes.filter((o) => o.status === 'rejected').length;
         if (options.atomic && structurallyRejected > 0) {
-          throw new AppError('atomic_rejected', `Odmítnuto ${structurallyRejected} faktur; v režimu „vše, nebo nic“ se proto neuložilo nic.`, `atomic ISDOC import: ${structurallyRejected} invoices rejected`, { outcomes });
+          throw new AppError('atomic_rejected', `${pluralCs(structurallyRejected, `Odmítnuta ${structurallyRejected} faktura`, `Odmítnuty ${structurallyRejected} faktury`, `Odmítnuto ${structurallyRejected} faktur`)}; v režimu „vše, nebo nic“ se proto neuložilo nic.`, `atomic ISDOC import: ${structurallyRejected} invoices rejected`, { outcomes });
         }
         const published = await this.register.publishPreparedGroups(
           (async function* () {

@@ -88,16 +88,15 @@ export async function* readRegisterDump(source: AsyncIterable<Uint8Array>, optio
     parser.close();
   } catch (error) {
     if (error instanceof AppError) throw error;
-    const message = (error as Error).message;
-    const line = error instanceof XmlStreamError ? error.line : parser.currentLine;
-    if (message.startsWith('DOCTYPE')) {
+    if (error instanceof TypeError && /decode|encoded data/i.test(error.message)) {
+      throw new AppError('unreadable_input', 'Soubor registru smluv není v kódování UTF-8.', `register dump is not valid UTF-8: ${error.message}`);
+    }
+    // A read error of the disk or stream is not the file's fault; it stays what it is.
+    if (!(error instanceof XmlStreamError)) throw error;
+    if (error.message.startsWith('DOCTYPE')) {
       throw new AppError('unreadable_input', 'Soubor XML obsahuje deklaraci DOCTYPE; z bezpečnostních důvodů se nezpracuje.', 'XML DOCTYPE refused');
     }
-    if (error instanceof TypeError) {
-      throw new AppError('unreadable_input', 'Soubor registru smluv není v kódování UTF-8.', `register dump is not valid UTF-8: ${message}`);
-    }
-    const reason = error instanceof XmlStreamError ? error.czech : 'chybný zápis XML';
-    throw new AppError('unreadable_input', `Soubor registru smluv nelze přečíst (řádek ${line}): ${reason}.`, `malformed register dump at line ${line}: ${message}`);
+    throw new AppError('unreadable_input', `Soubor registru smluv nelze přečíst (řádek ${error.line}): ${error.czech}.`, `malformed register dump at line ${error.line}: ${error.message}`);
   }
   yield* pending.splice(0);
 }

@@ -83,6 +83,8 @@ describe('contract register import (own small dump)', () => {
     await expect(ctx.registerImport.importDump(bytesSource('dump.xml', Buffer.from(bomb)), { actor: 'test' })).rejects.toMatchObject({ code: 'unreadable_input' });
     const external = '<?xml version="1.0"?><!DOCTYPE dump [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><dump>&xxe;</dump>';
     await expect(ctx.registerImport.importDump(bytesSource('dump.xml', Buffer.from(external)), { actor: 'test' })).rejects.toMatchObject({ code: 'unreadable_input' });
+    const latin2 = Buffer.from(readFileSync(small, 'utf8').replace('UTF-8', 'windows-1250'), 'latin1');
+    await expect(ctx.registerImport.importDump(bytesSource('dump.xml', latin2), { actor: 'test' })).rejects.toMatchObject({ code: 'unreadable_input', userMessage: 'Soubor registru smluv není v kódování UTF-8.' });
     const truncated = readFileSync(small, 'utf8').slice(0, 1500);
     await expect(ctx.registerImport.importDump(bytesSource('dump.xml', Buffer.from(truncated)), { actor: 'test' })).rejects.toMatchObject({ code: 'unreadable_input' });
   });

@@ -3,11 +3,13 @@
  * publisher (found by IČO, then by data box, or created). Versions are ordered by the register's idVerze, so a
  * re-import, or a later dump repeating records, changes nothing that did not change.
  */
+import { czechXmlReason } from '../../shared/xml-errors.ts';
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { AppError } from '../../errors.ts';
+import { rejectedRecordsCs } from '../../shared/format.ts';
 import { isValidDataBox, normalizeDataBox } from '../../shared/identifiers.ts';
 import { issue } from '../../standard/validate.ts';
 import { kindFromName, parseOrganizationIco } from '../../organizations/rules.ts';
@@ -141,7 +143,7 @@ export class RegisterImportService {
       }
     }
     if (report.rejected > 0) {
-      throw new AppError('atomic_rejected', `Odmítnuto ${report.rejected} záznamů; v režimu „vše, nebo nic“ se proto neuložilo nic.`, `atomic register import rejected ${report.rejected} records; nothing stored`, report);
+      throw new AppError('atomic_rejected', `${rejectedRecordsCs(report.rejected)}; v režimu „vše, nebo nic“ se proto neuložilo nic.`, `atomic register import rejected ${report.rejected} records; nothing stored`, report);
     }
     for (const publisher of toCreate.values()) await this.publisherOrganization(publisher, cache, created, true);
   }
@@ -216,7 +218,7 @@ export async function readDumpIndex(path: string): Promise<DumpIndexEntry[]> {
     parser.close();
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError('unreadable_input', `Index dumpů nelze přečíst: ${(error as Error).message}`, `index unreadable: ${(error as Error).message}`);
+    throw new AppError('unreadable_input', `Index dumpů nelze přečíst: ${czechXmlReason((error as Error).message)}.`, `index unreadable: ${(error as Error).message}`);
   }
   return entries;
 }
