@@ -1,49 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runCli, useCliTestDatabase } from '../testing/cli.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { createTestDatabase, type TestDatabase } from '../db/testing.ts';
-import { makeOrganization, testContext } from '../testing/factories.ts';
+import { makeOrganization } from '../testing/factories.ts';
 import { writeRegisterDump } from '../testing/register-dump.ts';
-import { main } from './main.ts';
-import type { AppContext } from '../context.ts';
 
-let database: TestDatabase;
-let ctx: AppContext;
+const cli = useCliTestDatabase();
 const dir = mkdtempSync(join(tmpdir(), 'om-cli-import-'));
 const mainTs = new URL('./main.ts', import.meta.url).pathname;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  ctx = testContext(database.db);
-  vi.stubEnv('DATABASE_URL', database.url);
-  vi.stubEnv('LOG_LEVEL', 'silent');
-});
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await database.cleanup();
-});
-
-async function runCli(args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(args), stdout };
-  } finally {
-    spy.mockRestore();
-  }
-}
-
-const countRecords = async () => Number((await sql<{ n: number }>`select count(*) as n from records`.execute(database.db.kysely)).rows[0]!.n);
+const countRecords = async () => Number((await sql<{ n: number }>`select count(*) as n from records`.execute(cli.database.db.kysely)).rows[0]!.n);
 
 describe('om import', () => {
   it('om import table --json prints the report with read, created, newVersions, unchanged, rejected and issues', async () => {
-    const organization = await makeOrganization(ctx);
+    const organization = await makeOrganization(cli.ctx);
     const file = join(dir, 'smlouvy.csv');
     writeFileSync(file, 'Evidenční číslo;Předmět smlouvy;Datum uzavření;Cena bez DPH;Dodavatel;IČ\nA-1;Oprava mostu;1. 2. 2024;1 000,50;Mosty s.r.o.;25596641\nA-2;Oprava lávky;30. 2. 2024;10;Mosty s.r.o.;25596641\n');
     const rejected = join(dir, 'odmitnute.csv');
@@ -61,7 +33,7 @@ describe('om import', () => {
     const before = await countRecords();
     const dump = join(dir, 'dump.xml');
     writeRegisterDump(dump, 30_000, 50);
-    const child = spawn(process.execPath, ['--import', 'tsx', mainTs, 'import', 'registr-smluv', dump], { env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' }, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', mainTs, 'import', 'registr-smluv', dump], { env: { ...process.env, DATABASE_URL: cli.database.url, LOG_LEVEL: 'silent' }, stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', resolve));
     for (let tries = 0; tries < 600 && (await countRecords()) === before; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
     child.kill('SIGKILL');
@@ -69,7 +41,7 @@ describe('om import', () => {
     const afterKill = await countRecords();
     expect(afterKill).toBeGreaterThan(before);
     expect(afterKill - before).toBeLessThan(27_002);
-    const [killed] = await ctx.db.kysely.selectFrom('import_jobs').selectAll().where('kind', '=', 'registr-smluv').orderBy('id', 'desc').execute();
+    const [killed] = await cli.ctx.db.kysely.selectFrom('import_jobs').selectAll().where('kind', '=', 'registr-smluv').orderBy('id', 'desc').execute();
     expect(killed).toMatchObject({ state: 'running' });
 
     const again = await runCli(['import', 'registr-smluv', dump, '--json']);

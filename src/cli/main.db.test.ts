@@ -1,42 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runCli, useCliTestDatabase } from '../testing/cli.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '../db/testing.ts';
-import { contract, makeOrganization, randomIco, testContext } from '../testing/factories.ts';
+import { contract, makeOrganization, randomIco } from '../testing/factories.ts';
 import { csvColumns, flattenRecord } from '../standard/flat.ts';
 import { csvLine } from '../shared/csv.ts';
-import { main } from './main.ts';
-import type { AppContext } from '../context.ts';
 
-let database: TestDatabase;
-let ctx: AppContext;
+const cli = useCliTestDatabase();
 const dir = mkdtempSync(join(tmpdir(), 'om-cli-'));
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  ctx = testContext(database.db);
-  vi.stubEnv('DATABASE_URL', database.url);
-  vi.stubEnv('LOG_LEVEL', 'silent');
-});
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await database.cleanup();
-});
-
-async function runCli(args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, stdout };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 describe('om organizations import and om token', () => {
   it('imports organisations from CSV, resolving a parent listed later in the file, and reports a bad row', async () => {
@@ -51,26 +23,26 @@ describe('om organizations import and om token', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('přečteno 3, nových 2');
     expect(result.stdout).toMatch(/řádek 4: IČO „12345678“ není platné/);
-    const child = await ctx.organizations.getByIco(school);
-    expect((await ctx.organizations.findById(child.parentId!))?.ico).toBe(town);
-    expect(await ctx.organizations.getByIco(town)).toMatchObject({ population: 1234, ruianCode: '581372', dataBox: 'abc1234' });
+    const child = await cli.ctx.organizations.getByIco(school);
+    expect((await cli.ctx.organizations.findById(child.parentId!))?.ico).toBe(town);
+    expect(await cli.ctx.organizations.getByIco(town)).toMatchObject({ population: 1234, ruianCode: '581372', dataBox: 'abc1234' });
   });
 
   it('creates a token that the API accepts, and revokes it', async () => {
-    const organization = await makeOrganization(ctx);
+    const organization = await makeOrganization(cli.ctx);
     const created = await runCli(['token', 'create', '--org', organization.ico]);
     const token = created.stdout.trim();
     expect(token).toMatch(/^om_/);
-    expect((await ctx.tokens.authenticate(token)).organizationId).toBe(organization.id);
-    const id = (await ctx.tokens.list(organization))[0]!.id;
+    expect((await cli.ctx.tokens.authenticate(token)).organizationId).toBe(organization.id);
+    const id = (await cli.ctx.tokens.list(organization))[0]!.id;
     await runCli(['token', 'revoke', String(id)]);
-    await expect(ctx.tokens.authenticate(token)).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(cli.ctx.tokens.authenticate(token)).rejects.toMatchObject({ code: 'unauthorized' });
   });
 });
 
 describe('om publish', () => {
   it('publishes a CSV through the worker; the second run creates nothing; a bad row is reported with line, field and reason', async () => {
-    const organization = await makeOrganization(ctx);
+    const organization = await makeOrganization(cli.ctx);
     const columns = csvColumns('smlouva');
     const rows = Array.from({ length: 2500 }, (_, i) => contract({ id: `CLI-${i}` }));
     const bad = contract({ id: 'CLI-BAD', datumUzavreni: '31. 2. 2024' });
@@ -88,21 +60,21 @@ describe('om publish', () => {
   });
 
   it('publishes a JSON envelope whose records take their type from the file', async () => {
-    const organization = await makeOrganization(ctx);
+    const organization = await makeOrganization(cli.ctx);
     const file = join(dir, 'faktury.json');
     const invoice = { id: 'F-1', predmet: 'Oprava', datumVystaveni: '2024-05-01', hodnotaBezDph: '100.00', strany: [{ nazev: 'Firma', ico: '25596641' }] };
     writeFileSync(file, JSON.stringify({ typ: 'faktura', zaznamy: [invoice] }));
     const result = JSON.parse((await runCli(['publish', '--json', '--org', organization.ico, file])).stdout);
     expect(result).toMatchObject({ read: 1, created: 1, format: 'json' });
-    expect((await ctx.register.detail(organization, 'F-1')).type).toBe('faktura');
+    expect((await cli.ctx.register.detail(organization, 'F-1')).type).toBe('faktura');
   });
 
   it('refuses an unreadable file before storing anything', async () => {
-    const organization = await makeOrganization(ctx);
+    const organization = await makeOrganization(cli.ctx);
     const file = join(dir, 'spatne.csv');
     writeFileSync(file, 'nazev;cena\nx;1\n');
     await expect(runCli(['publish', '--org', organization.ico, file])).rejects.toMatchObject({ code: 'unreadable_input' });
-    expect(await ctx.register.count({ organizationIds: [organization.id] })).toBe(0);
+    expect(await cli.ctx.register.count({ organizationIds: [organization.id] })).toBe(0);
   });
 
   it('validates a file without storing it', async () => {

@@ -65,20 +65,9 @@ export interface HarvestRunSummary {
   finishedAt: string;
 }
 
-export interface HarvestLogEntry {
+export interface HarvestLogEntry extends Omit<HarvestRunSummary, 'runId' | 'organizationId'> {
   id: number;
-  sourceId: number;
-  url: string;
-  outcome: HarvestOutcome;
   outcomeLabel: string;
-  httpStatus: number | null;
-  jobId: number | null;
-  created: number;
-  newVersions: number;
-  rejected: number;
-  message: string | null;
-  startedAt: string;
-  finishedAt: string;
 }
 
 export interface HarvestSchedule {
