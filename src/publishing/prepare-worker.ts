@@ -12,6 +12,7 @@ import { readRecords, type InputFormat } from './input.ts';
 import type { RecordType } from '../standard/schema.ts';
 import { readRegisterDump } from '../imports/registr-smluv/reader.ts';
 import { prepareRegisterEntry } from '../imports/registr-smluv/prepare.ts';
+import { VersionIndex } from '../imports/registr-smluv/versions.ts';
 
 export type PrepareWorkerData =
   | { kind: 'standard'; path: string; format?: InputFormat; defaultType?: RecordType; batchSize: number; credits: number }
@@ -69,7 +70,8 @@ try {
     port.postMessage({ type: 'meta' });
     await batched(
       (async function* () {
-        for await (const entry of readRegisterDump(countedFile(data.path), { gzip: data.gzip })) yield prepareRegisterEntry(entry);
+        const versions = new VersionIndex();
+        for await (const entry of readRegisterDump(countedFile(data.path), { gzip: data.gzip })) yield prepareRegisterEntry(entry, versions);
       })(),
     );
   }

@@ -80,8 +80,20 @@ export function publisherOf(entry: RegisterEntry): RegisterPublisher {
   };
 }
 
+function notes(entry: RegisterEntry, linkedContract: string | undefined): string | undefined {
+  const parts: string[] = [];
+  const link = entry.smlouva.navazanyZaznam?.trim();
+  if (link && !linkedContract) parts.push(`Navazuje na záznam registru smluv s ID verze ${link}.`);
+  if (entry.znepristupnitPredchoziZaznam === '1' || entry.znepristupnitPredchoziZaznam === 'true') parts.push('V registru smluv byla předchozí verze této smlouvy znepřístupněna.');
+  return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
 /** The contract of the standard for one register entry (validation comes after, as for any input). */
-export function contractOf(entry: RegisterEntry): Record<string, unknown> {
+/**
+ * `linkedContract` is the idSmlouvy of the version that `navazanyZaznam` names, when the import has seen it.
+ * Otherwise the link is kept in words, since the standard's amendment link names a contract, not a version.
+ */
+export function contractOf(entry: RegisterEntry, linkedContract?: string): Record<string, unknown> {
   const publisherPays = entry.subjekt.platce === undefined ? undefined : entry.subjekt.platce === '1';
   const strany = entry.smluvniStrany.map((party) => {
     const role = party.prijemce === '1' ? 'prijemce' : publisherPays === true ? 'prijemce' : publisherPays === false ? 'platce' : undefined;
@@ -113,8 +125,7 @@ export function contractOf(entry: RegisterEntry): Record<string, unknown> {
     predmet: entry.smlouva.predmet?.trim(),
     cisloSmlouvy: entry.smlouva.cisloSmlouvy?.trim() || undefined,
     datumUzavreni: entry.smlouva.datumUzavreni?.trim(),
-    // The register gives the linked record's idVerze; it is kept as the amendment link as given.
-    dodatekKSmlouve: entry.smlouva.navazanyZaznam?.trim() || undefined,
+    dodatekKSmlouve: linkedContract,
     registrSmluvIdSmlouvy: entry.idSmlouvy,
     registrSmluvIdVerze: entry.idVerze,
     // A foreign-currency value (ciziMena) does not say whether it includes VAT; it is taken as the total.
@@ -126,7 +137,7 @@ export function contractOf(entry: RegisterEntry): Record<string, unknown> {
     odkaz: entry.odkaz?.trim() || undefined,
     // Schema 1.6: the publisher asked the register to hide the previous version. Versions here are never rewritten,
     // so the request is recorded with this version.
-    poznamka: entry.znepristupnitPredchoziZaznam === '1' || entry.znepristupnitPredchoziZaznam === 'true' ? 'V registru smluv byla předchozí verze této smlouvy znepřístupněna.' : undefined,
+    poznamka: notes(entry, linkedContract),
     datumZverejneni: entry.casZverejneni?.slice(0, 10),
     strany: strany.length > 0 ? strany : undefined,
     prilohy: prilohy.length > 0 ? prilohy : undefined,

@@ -41,7 +41,9 @@ describe('contract register import (own small dump)', () => {
 
     const zkusebna = await ctx.organizations.getByIco('00241121');
     const lease = await ctx.register.detail(zkusebna, '200');
-    expect(lease.current.content).toMatchObject({ mena: 'EUR', hodnotaVcetneDph: '2961.00', dodatekKSmlouve: '757' });
+    // The amended version (idVerze 757) is not in this dump: the link is kept in words.
+    expect(lease.current.content).toMatchObject({ mena: 'EUR', hodnotaVcetneDph: '2961.00', poznamka: 'Navazuje na záznam registru smluv s ID verze 757.' });
+    expect(lease.current.content.dodatekKSmlouve).toBeUndefined();
     expect(lease.current.content.strany[1]).toMatchObject({ nazev: 'Muster GmbH', zahranicniId: 'DE151271723' });
     expect(JSON.stringify(lease)).not.toContain('736028');
     expect(lease.current.redactedPaths).toEqual(['strany.1.ico']);
@@ -143,6 +145,10 @@ describe('contract register import (real dump subset)', () => {
                sum(current_version_no - 1) as superseded
           from records`.execute(own.db.kysely);
       expect(stats.rows[0]).toEqual({ records: 670, multi: 33, superseded: 36 });
+      // navazanyZaznam names versions (idVerze 933, 1985, 2205); amendments link to their contracts (929, 1941, 2141).
+      const links = await sql<{ content: string }>`select content from record_versions where content like '%dodatekKSmlouve%'`.execute(own.db.kysely);
+      const linked = new Set(links.rows.map((row) => (JSON.parse(row.content) as { dodatekKSmlouve: string }).dodatekKSmlouve));
+      expect([...linked].sort()).toEqual(['1941', '2141', '757', '929']);
       const again = await ownCtx.registerImport.importDump(fileSource(file), { actor: 'test' });
       expect(again).toMatchObject({ read: 706, created: 0, newVersions: 0, unchanged: 706, rejected: 0 });
     } finally {

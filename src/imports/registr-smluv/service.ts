@@ -21,6 +21,7 @@ import { prepareDumpInWorker } from '../../publishing/prepare-in-worker.ts';
 import { countingBytes, type ImportSource } from '../source.ts';
 import type { RegisterPublisher } from './mapping.ts';
 import { prepareRegisterEntry, type PreparedRegisterEntry } from './prepare.ts';
+import { VersionIndex } from './versions.ts';
 import { readRegisterDump } from './reader.ts';
 
 export interface RegisterImportReport extends ImportCounts {
@@ -47,9 +48,10 @@ const BATCH_SIZE = 500;
 
 async function* inThread(source: ImportSource, gzip: boolean, consumed: { bytes: number }): AsyncGenerator<PreparedRegisterEntry[]> {
   let batch: PreparedRegisterEntry[] = [];
+  const versions = new VersionIndex();
   const bytes = countingBytes(source.open(), consumed);
   for await (const entry of readRegisterDump(bytes instanceof Uint8Array ? (async function* () { yield bytes; })() : bytes, { gzip })) {
-    batch.push(prepareRegisterEntry(entry));
+    batch.push(prepareRegisterEntry(entry, versions));
     if (batch.length >= BATCH_SIZE) {
       yield batch;
       batch = [];
