@@ -173,7 +173,8 @@ async function cmdPublish(args: string[]): Promise<number> {
   return withContext(async (ctx) => {
     const organization = await ctx.organizations.getByIco(values.org!);
     const progress = progressReporter('Publikace');
-    const collect = periodicCollector();
+    // Every 10,000 records: 277 MB peak for 1,000,000 rows instead of 290–301 MB at every 20,000, at the same speed.
+    const collect = periodicCollector(10_000);
     const started = process.hrtime.bigint();
     const format = formatOf(path);
     // A JSON document is parsed whole, so it is read here; line formats stream through the worker.
