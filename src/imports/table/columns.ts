@@ -81,6 +81,14 @@ const ALIASES: Record<string, string> = {
   'sidlo dodavatele': 'strany.1.adresa',
   priloha: 'prilohy.1.url',
   'odkaz na prilohu': 'prilohy.1.url',
+  // CityVizor's invoice export, which many towns already produce.
+  counterpartyid: 'strany.1.ico',
+  counterpartyname: 'strany.1.nazev',
+  description: 'predmet',
+  amount: 'hodnotaVcetneDph',
+  paragraph: 'paragraf',
+  item: 'polozka',
+  date: 'datumVystaveni',
 };
 
 export function foldHeader(header: string): string {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
+import { existsSync, readFileSync } from 'node:fs';
 import { createTestDatabase, type TestDatabase } from '../../db/testing.ts';
 import { makeOrganization, testContext } from '../../testing/factories.ts';
 import { makeXlsx } from '../../shared/xlsx-testing.ts';
@@ -36,7 +37,21 @@ async function contents(organization: Organization): Promise<unknown[]> {
 const importTable = (organization: Organization, source: ImportSource, options: Partial<Parameters<AppContext['tableImport']['importTable']>[2]> = {}) =>
   ctx.tableImport.importTable(organization, source, { actor: 'test', ...options });
 
+const cityvizor = new URL('../../../../shared/fixtures/budget/csv/cityvizor-invoices-nmnm-2019.csv', import.meta.url).pathname;
+
 describe('table import', () => {
+  if (!existsSync(cityvizor)) console.warn(`Skipping the real CityVizor invoice export: ${cityvizor} is absent.`);
+  it.skipIf(!existsSync(cityvizor))('imports a real CityVizor invoice export (Nové Město na Moravě, 2019), reporting its extra columns and its row without a description', async () => {
+    const organization = await makeOrganization(ctx, { name: 'Město Nové Město na Moravě' });
+    const result = await importTable(organization, bytesSource('invoices.csv', readFileSync(cityvizor)), { defaultType: 'faktura' });
+    // One real row has no description: it is rejected with its line and column, the other eleven are stored.
+    expect(result).toMatchObject({ read: 12, rejected: 1, created: 11, encoding: 'utf-8', delimiter: ';' });
+    expect(result.issues.filter((i) => i.severity === 'error')).toEqual([expect.objectContaining({ line: 9, column: 'description', code: 'missing_field' })]);
+    expect(result.fileIssues.map((i) => i.column)).toEqual(['profile', 'year', 'event', 'eventSrcId', 'type']);
+    const invoice = await ctx.register.detail(organization, '2');
+    expect(invoice.current.content).toMatchObject({ typ: 'faktura', datumVystaveni: '2019-01-10', hodnotaVcetneDph: '54716.00', paragraf: '6320', polozka: '5163', strany: [{ nazev: 'RENOMIA. a.s.', ico: '48391301' }] });
+  });
+
   it('imports an Excel CSV in windows-1250 with ; and decimal commas exactly like its UTF-8 twin and its XLSX twin', async () => {
     const text = csv([HEADER, ...ROWS], ';');
     const [a, b, c] = [await makeOrganization(ctx), await makeOrganization(ctx), await makeOrganization(ctx)];
