@@ -100,15 +100,7 @@ type Download =
   | { kind: 'body'; status: number; url: string; contentType: string | null; etag: string | null; lastModified: string | null; body: Uint8Array }
   | { kind: 'failed'; status: number | null; url: string; failure: HarvestFailure; detail: string };
 
-interface RunResult {
-  outcome: HarvestOutcome;
-  httpStatus: number | null;
-  jobId: number | null;
-  created: number;
-  newVersions: number;
-  rejected: number;
-  message: string | null;
-}
+type RunResult = Pick<HarvestRunSummary, 'outcome' | 'httpStatus' | 'jobId' | 'created' | 'newVersions' | 'rejected' | 'message'>;
 
 const emptyResult = (outcome: HarvestOutcome, httpStatus: number | null, message: string | null = null): RunResult => ({
   outcome,
