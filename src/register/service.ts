@@ -169,55 +169,24 @@ export class RegisterService {
 
   /** Stores items already validated and prepared (possibly by a worker thread). */
   async publishPrepared(organization: Organization, items: AsyncIterable<PreparedItem> | Iterable<PreparedItem>, options: PublishOptions): Promise<PublishReport> {
-    const report: PublishReport = { read: 0, created: 0, newVersions: 0, unchanged: 0, rejected: 0, withWarnings: 0, outcomes: [], outcomesTruncated: false };
     const batchSize = options.batchSize ?? 1000;
-    const record = outcomeRecorder(report, options);
-
-    const run = async (repository: RegisterRepository) => {
-      let batch: Pending[] = [];
-      const flush = async () => {
-        if (batch.length === 0) return;
-        const current = batch;
-        batch = [];
-        if (options.atomic && report.rejected > 0) return; // nothing will be kept; only keep validating
-        if (options.atomic) await this.writeBatch(repository, current, options, report);
-        else await repository.inTransaction((trx) => this.writeBatch(trx, current, options, report));
-        options.onProgress?.(report);
-      };
+    async function* batches(): AsyncGenerator<PreparedForOrganization[]> {
+      let batch: PreparedForOrganization[] = [];
       for await (const item of items) {
-        report.read++;
-        if (item.rejected) {
-          report.rejected++;
-          record({ line: item.line, id: item.id, status: 'rejected', version: null, quality: null, issues: item.issues });
-          continue;
+        batch.push({ organization, item });
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
         }
-        if (item.warnings.length > 0) report.withWarnings++;
-        const outcome: PublishOutcome = { line: item.line, id: item.key, status: 'unchanged', version: null, quality: item.quality, issues: item.warnings };
-        batch.push({ organizationId: organization.id, outcome, item });
-        record(outcome);
-        if (batch.length >= batchSize) await flush();
       }
-      await flush();
-      if (options.atomic && report.rejected > 0) throw new AtomicRollback();
-    };
-
-    if (options.atomic) {
-      try {
-        await this.repository.inTransaction(run);
-      } catch (error) {
-        if (!(error instanceof AtomicRollback)) throw error;
-        // Nothing was stored: report what would have happened to the valid records as not stored.
-        throw this.atomicRejection(report);
-      }
-    } else {
-      await run(this.repository);
+      if (batch.length > 0) yield batch;
     }
-    return report;
+    return this.publishPreparedGroups(batches(), options);
   }
 
   /**
-   * Stores batches of prepared items that belong to several organisations (a contract register dump): each batch
-   * is one transaction, so a crash leaves whole batches only.
+   * Stores batches of prepared items, possibly of several organisations (a contract register dump): each batch is
+   * one transaction, so a crash leaves whole batches only; with `atomic` all batches are one transaction.
    */
   async publishPreparedGroups(batches: AsyncIterable<PreparedForOrganization[]>, options: Omit<PublishOptions, 'batchSize' | 'defaultType'>): Promise<PublishReport> {
     const report: PublishReport = { read: 0, created: 0, newVersions: 0, unchanged: 0, rejected: 0, withWarnings: 0, outcomes: [], outcomesTruncated: false };
