@@ -16,7 +16,7 @@ import { periodicCollector } from './memory.ts';
 
 
 async function openContext(): Promise<AppContext> {
-  const [{ loadConfig }, { openDatabase }, { migrateToLatest }, { createContext }, { createLogger }] = await Promise.all([
+  const [{ loadConfig }, { openDatabase }, { migrateToLatest, addedRedFlags }, { createContext }, { createLogger }] = await Promise.all([
     import('../config.ts'),
     import('../db/connection.ts'),
     import('../db/migrate.ts'),
@@ -25,8 +25,13 @@ async function openContext(): Promise<AppContext> {
   ]);
   const config = loadConfig();
   const db = openDatabase(config.databaseUrl);
-  await migrateToLatest(db);
-  return createContext(config, db, createLogger(config.logLevel));
+  const migrated = await migrateToLatest(db);
+  const ctx = createContext(config, db, createLogger(config.logLevel));
+  if (addedRedFlags(migrated)) {
+    const changed = await ctx.register.recomputeRedFlags({ onlyMissing: true });
+    ctx.logger.info('red flags computed for existing records', { records: changed });
+  }
+  return ctx;
 }
 
 const USAGE = `Použití: om PŘÍKAZ [volby]
@@ -51,6 +56,7 @@ const USAGE = `Použití: om PŘÍKAZ [volby]
   harvest                       stáhne registrované zdroje organizací (podmíněně, jen změny) a nahraje je
   harvest add|list|remove --org IČO [URL|ID] [--typ T]
                                 spravuje adresy, kde organizace zveřejňuje soubory podle standardu
+  red-flags                     přepočítá varovné signály všech záznamů (po změně metodiky)
   organizations import SOUBOR   nahraje organizace ze Seznamu OVM (XML) nebo CSV
                                 (ico;nazev;druh;kodObce;datovaSchranka;pocetObyvatel;icoNadrizene)
 
@@ -455,6 +461,12 @@ export async function main(argv: string[]): Promise<number> {
       return cmdImport(rest);
     case 'harvest':
       return cmdHarvest(rest);
+    case 'red-flags':
+      await withContext(async (ctx) => {
+        const changed = await ctx.register.recomputeRedFlags({ onlyMissing: false });
+        process.stdout.write(`Varovné signály přepočítány: změna u ${changed} záznamů.\n`);
+      });
+      return 0;
     case undefined:
     case 'help':
     case '--help':

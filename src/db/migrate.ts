@@ -3,6 +3,7 @@ import type { Db, DialectName } from './connection.ts';
 import * as m0001 from './migrations/2026-11-26-0001-register.ts';
 import * as m0002 from './migrations/2026-11-26-0002-source-version.ts';
 import * as m0003 from './migrations/2026-11-26-0003-import-jobs-harvest.ts';
+import * as m0004 from './migrations/2026-11-26-0004-red-flags.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: DialectName): Promise<void> };
 
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-26-0001-register': m0001,
   '2026-11-26-0002-source-version': m0002,
   '2026-11-26-0003-import-jobs-harvest': m0003,
+  '2026-11-26-0004-red-flags': m0004,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
@@ -24,4 +26,9 @@ export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;
   return result;
+}
+
+/** Whether this run added the red-flag column, so existing records need their flags computed. */
+export function addedRedFlags(result: MigrationResultSet): boolean {
+  return (result.results ?? []).some((r) => r.migrationName === '2026-11-26-0004-red-flags' && r.status === 'Success');
 }

@@ -49,6 +49,8 @@ export interface RecordsTable {
   withdrawal_reason: string | null;
   /** The source's own version number (the contract register's idVerze), where the record has one. */
   source_version: number | null;
+  /** Codes of the record's red flags, ` code code `; NULL until computed for records older than the column. */
+  red_flags: string | null;
 }
 
 export interface RecordVersionsTable {

@@ -60,7 +60,7 @@ export function prepareItem(item: InputItem, defaultType?: RecordType): Prepared
     warnings: valid.warnings,
     redactionsJson: JSON.stringify(valid.redactions.map(({ path, reason }) => ({ path, reason }))),
     personalDataJson: valid.redactions.length > 0 ? JSON.stringify(valid.redactions) : null,
-    summary: summarize(valid),
+    summary: summarize(valid, new Date().toISOString().slice(0, 10)),
   };
 }
 

@@ -55,6 +55,7 @@ const RECORD_COLUMNS = {
   withdrawn_at: 'text',
   withdrawal_reason: 'text',
   source_version: 'bigint',
+  red_flags: 'text',
 } as const satisfies Record<string, ColumnType>;
 
 const VERSION_COLUMNS = {
@@ -137,7 +138,7 @@ export class RegisterRepository {
    * content hash is unchanged is neither updated nor returned. The version number is incremented by the
    * database, so concurrent publishers cannot reuse one.
    */
-  async upsertRecords(rows: NewRecordRow[]): Promise<Array<{ id: number; organization_id: number; record_key: string; current_version_no: number }>> {
+  async upsertRecords(rows: NewRecordRow[]): Promise<Array<{ id: number; organization_id: number; record_key: string; current_version_no: number; first_published_at: string }>> {
     return bulkInsert(this.db, 'upsert records', 'records', RECORD_COLUMNS, rows as Array<Record<keyof typeof RECORD_COLUMNS, unknown>>, (query: InsertQueryBuilder<Database, 'records', InsertResult>) =>
       query
         .onConflict((oc) =>
@@ -159,6 +160,7 @@ export class RegisterRepository {
             withdrawn_at: eb.ref('excluded.withdrawn_at'),
             withdrawal_reason: eb.ref('excluded.withdrawal_reason'),
             source_version: eb.ref('excluded.source_version'),
+            red_flags: eb.ref('excluded.red_flags'),
           }))
           // Only changed content makes a version, and never an older source version over a newer one.
           .where((eb) =>
@@ -168,7 +170,7 @@ export class RegisterRepository {
             ]),
           ),
         )
-        .returning(['id', 'organization_id', 'record_key', 'current_version_no']),
+        .returning(['id', 'organization_id', 'record_key', 'current_version_no', 'first_published_at']),
     );
   }
 
@@ -178,6 +180,21 @@ export class RegisterRepository {
 
   async insertParties(rows: Array<Insertable<Database['record_parties']>>): Promise<void> {
     await bulkInsert(this.db, 'insert parties', 'record_parties', PARTY_COLUMNS, rows as Array<Record<keyof typeof PARTY_COLUMNS, unknown>>);
+  }
+
+  /** Records after `afterId` with their current content, for computing flags again; `onlyMissing`: never computed. */
+  recordsForFlags(afterId: number, limit: number, onlyMissing: boolean): Promise<Array<{ id: number; red_flags: string | null; first_published_at: string; content: string }>> {
+    let query = this.db
+      .selectFrom('records as r')
+      .innerJoin('record_versions as v', (join) => join.onRef('v.record_id', '=', 'r.id').onRef('v.version_no', '=', 'r.current_version_no'))
+      .select(['r.id', 'r.red_flags', 'r.first_published_at', 'v.content'])
+      .where('r.id', '>', afterId);
+    if (onlyMissing) query = query.where('r.red_flags', 'is', null);
+    return query.orderBy('r.id').limit(limit).execute();
+  }
+
+  async setRedFlags(recordId: number, column: string): Promise<void> {
+    await this.db.updateTable('records').set({ red_flags: column }).where('id', '=', recordId).execute();
   }
 
   async markWithdrawn(recordId: number, versionNo: number, reason: string, at: string): Promise<void> {

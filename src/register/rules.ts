@@ -1,5 +1,6 @@
 /** Pure rules of the register: canonical content, hashing, the searchable summary and version diffs. */
 import { hash } from 'node:crypto';
+import { flagColumn, latenessBasis, redFlagsOf, type LatenessBasis } from './red-flags.ts';
 import { decimalToHalere } from '../shared/money.ts';
 import { foldText } from '../shared/text.ts';
 import { ownNumber, primaryDate, type RecordType } from '../standard/schema.ts';
@@ -34,10 +35,17 @@ export interface RecordSummary {
   /** The contract register's idVerze, which orders versions coming from the register. */
   sourceVersion: number | null;
   parties: PartySummary[];
+  /** The red flags' stored column (see red-flags.ts), lateness counted from today when the record states no date. */
+  redFlags: string;
+  /** For a contract without its own publication date: what a correction needs to count lateness from the first publication. */
+  latenessFromFirstPublication: LatenessBasis | null;
 }
 
-/** The columns the register keeps beside the version for search and lists; built from the public record only. */
-export function summarize(valid: ValidRecord): RecordSummary {
+/**
+ * The columns the register keeps beside the version for search and lists; built from the public record only.
+ * `publishedOn` is the day of publication here, which decides lateness when the record states none of its own.
+ */
+export function summarize(valid: ValidRecord, publishedOn: string): RecordSummary {
   const record = valid.publicRecord;
   const parties = record.strany.map((party, index) => ({
     position: index + 1,
@@ -63,6 +71,8 @@ export function summarize(valid: ValidRecord): RecordSummary {
     searchText: ` ${foldText(searchParts.filter(Boolean).join(' ')).replace(/\s+/g, ' ')}`,
     sourceVersion: record.typ === 'smlouva' && record.registrSmluvIdVerze && /^\d{1,15}$/.test(record.registrSmluvIdVerze) ? Number(record.registrSmluvIdVerze) : null,
     parties,
+    redFlags: flagColumn(redFlagsOf(record, publishedOn)),
+    latenessFromFirstPublication: record.typ === 'smlouva' && !record.datumZverejneni ? latenessBasis(record) : null,
   };
 }
 

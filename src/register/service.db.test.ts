@@ -136,4 +136,30 @@ describe('register', () => {
     await expect(sql`delete from records`.execute(database.db.kysely)).rejects.toThrow();
     expect((await ctx.register.detail(organization, 'IMM')).versions).toHaveLength(1);
   });
+
+  it('stores red flags, counts lateness of a correction from the first publication, and recomputes missing flags', async () => {
+    const organization = await makeOrganization(ctx);
+    const flagsOf = async (key: string) =>
+      (await ctx.db.kysely.selectFrom('records').select('red_flags').where('organization_id', '=', organization.id).where('record_key', '=', key).executeTakeFirstOrThrow()).red_flags;
+    await ctx.register.publish(
+      organization,
+      items([
+        contract({ id: 'LATE', datumUzavreni: '2024-03-15', datumZverejneni: '2024-05-01', hodnotaBezDph: '1950000.00', hodnotaVcetneDph: '2359500.00' }),
+        contract({ id: 'CORR', datumUzavreni: '2024-03-15' }),
+      ]),
+      { source: 'test' },
+    );
+    expect(await flagsOf('LATE')).toBe(' published_late just_under_threshold ');
+    expect(await flagsOf('CORR')).toBe(' published_too_late ');
+
+    // First published here five days after conclusion; a correction today must not make it late.
+    await ctx.db.kysely.updateTable('records').set({ first_published_at: '2024-03-20T10:00:00.000Z' }).where('organization_id', '=', organization.id).where('record_key', '=', 'CORR').execute();
+    await ctx.register.publish(organization, items([contract({ id: 'CORR', datumUzavreni: '2024-03-15', predmet: 'Opravený předmět' })]), { source: 'test' });
+    expect(await flagsOf('CORR')).toBe('');
+
+    await ctx.db.kysely.updateTable('records').set({ red_flags: null }).where('organization_id', '=', organization.id).execute();
+    expect(await ctx.register.recomputeRedFlags({ onlyMissing: true })).toBeGreaterThanOrEqual(2);
+    expect(await flagsOf('LATE')).toBe(' published_late just_under_threshold ');
+    expect(await flagsOf('CORR')).toBe('');
+  });
 });

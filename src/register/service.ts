@@ -10,6 +10,7 @@ import type { RecordType, StandardRecord } from '../standard/schema.ts';
 import type { QualityGap } from '../standard/quality.ts';
 import type { Organization } from '../organizations/service.ts';
 import { diffRecords, type FieldChange } from './rules.ts';
+import { flagColumn, redFlagsOf, withLatenessFrom } from './red-flags.ts';
 import { prepareAll, type InputItem, type PreparedItem, type PreparedRecord } from './prepare.ts';
 
 export type { InputItem } from './prepare.ts';
@@ -287,6 +288,7 @@ export class RegisterService {
           withdrawn_at: null,
           withdrawal_reason: null,
           source_version: summary.sourceVersion,
+          red_flags: summary.redFlags,
         })),
       );
       const byKey = new Map(written.map((row) => [`${row.organization_id}:${row.record_key}`, row]));
@@ -328,6 +330,11 @@ export class RegisterService {
             role: party.role,
           });
         }
+        const lateness = item.summary.latenessFromFirstPublication;
+        if (row.current_version_no > 1 && lateness) {
+          const flags = withLatenessFrom(item.summary.redFlags, lateness, row.first_published_at.slice(0, 10));
+          if (flags !== item.summary.redFlags) await repository.setRedFlags(row.id, flags);
+        }
         outcome.version = row.current_version_no;
         if (row.current_version_no === 1) {
           outcome.status = 'created';
@@ -347,6 +354,29 @@ export class RegisterService {
         const states = await repository.findStates(organizationId, [...new Set(own.map(({ item }) => item.key))]);
         for (const { item, outcome } of own) outcome.version = states.get(item.key)?.current_version_no ?? null;
       }
+    }
+  }
+
+  /**
+   * Computes the stored red flags again from each record's current content: after the migration that added them
+   * (`onlyMissing`), or after the methodology changed (e.g. a new threshold). Returns how many records changed.
+   */
+  async recomputeRedFlags(options: { onlyMissing: boolean }): Promise<number> {
+    let afterId = 0;
+    let changed = 0;
+    for (;;) {
+      const rows = await this.repository.recordsForFlags(afterId, 500, options.onlyMissing);
+      if (rows.length === 0) return changed;
+      await this.repository.inTransaction(async (trx) => {
+        for (const row of rows) {
+          const flags = flagColumn(redFlagsOf(JSON.parse(row.content) as StandardRecord, row.first_published_at.slice(0, 10)));
+          if (flags !== row.red_flags) {
+            await trx.setRedFlags(row.id, flags);
+            changed++;
+          }
+        }
+      });
+      afterId = rows[rows.length - 1]!.id;
     }
   }
 
