@@ -6,6 +6,7 @@ import { OrganizationRepository } from './organizations/repository.ts';
 import { OrganizationService } from './organizations/service.ts';
 import { RegisterRepository } from './register/repository.ts';
 import { RegisterService } from './register/service.ts';
+import { RecordSearchService } from './register/search-service.ts';
 import { TokenRepository } from './tokens/repository.ts';
 import { TokenService } from './tokens/service.ts';
 import { PublishingService } from './publishing/service.ts';
@@ -23,6 +24,7 @@ export interface AppContext {
   logger: Logger;
   organizations: OrganizationService;
   register: RegisterService;
+  search: RecordSearchService;
   tokens: TokenService;
   publishing: PublishingService;
   registerImport: RegisterImportService;
@@ -34,7 +36,9 @@ export interface AppContext {
 
 export function createContext(config: Config, db: Db, logger: Logger): AppContext {
   const organizations = new OrganizationService(new OrganizationRepository(db.kysely));
-  const register = new RegisterService(new RegisterRepository(db.kysely));
+  const registerRepository = new RegisterRepository(db.kysely);
+  const register = new RegisterService(registerRepository);
+  const search = new RecordSearchService(registerRepository, organizations);
   const tokens = new TokenService(new TokenRepository(db.kysely));
   const publishing = new PublishingService(register);
   const jobs = new JobService(new JobRepository(db.kysely));
@@ -42,5 +46,5 @@ export function createContext(config: Config, db: Db, logger: Logger): AppContex
   const tableImport = new TableImportService(register, jobs);
   const isdocImport = new IsdocImportService(organizations, register, jobs);
   const harvest = new HarvestService(new HarvestRepository(db.kysely), { tables: tableImport, publishing, jobs, organizations, logger, allowPrivateNetworks: config.harvestAllowPrivate });
-  return { config, db, logger, organizations, register, tokens, publishing, registerImport, jobs, tableImport, isdocImport, harvest };
+  return { config, db, logger, organizations, register, search, tokens, publishing, registerImport, jobs, tableImport, isdocImport, harvest };
 }

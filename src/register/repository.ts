@@ -1,6 +1,7 @@
 /** All SQL of the register. Versions are only ever inserted; records are updated to point at their newest version. */
-import { sql, type Expression, type ExpressionBuilder, type Insertable, type InsertQueryBuilder, type InsertResult, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { sql, type RawBuilder, type Expression, type ExpressionBuilder, type Insertable, type InsertQueryBuilder, type InsertResult, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { bulkInsert, type ColumnType } from '../db/bulk.ts';
+import { textPosition } from '../db/dialect.ts';
 import type { Database, NewRecordRow, RecordRow, RecordsTable, RecordVersionRow } from '../db/schema.ts';
 
 type RecordsEb = ExpressionBuilder<Database & { r: RecordsTable }, 'r'>;
@@ -23,7 +24,33 @@ export interface RecordListFilter {
   amountTo?: number;
   /** Folded search tokens; every one must start a word of the record's text. */
   tokens?: string[];
+  /** Folded tokens of a party name; every one must start a word of one party's name. */
+  partyTokens?: string[];
+  currency?: string;
+  quality?: string;
+  flag?: string;
+  withAttachment?: boolean;
   includeWithdrawn?: boolean;
+}
+
+export type RecordSearchSort = 'relevance' | 'date_desc' | 'date_asc' | 'amount_desc' | 'amount_asc';
+
+export interface RecordFacets {
+  total: number;
+  types: Record<string, number>;
+  qualities: Record<string, number>;
+  flags: Record<string, number>;
+  withAttachment: number;
+  currencies: Array<{ currency: string; count: number }>;
+  organizations: Array<{ ico: string; name: string; count: number }>;
+}
+
+export interface PartyRow {
+  record_id: number;
+  position: number;
+  name: string;
+  ico: string | null;
+  role: string;
 }
 
 export interface RecordListCursor {
@@ -279,6 +306,23 @@ export class RegisterRepository {
     for (const token of filter.tokens ?? []) {
       conditions.push(sql<SqlBool>`r.search_text like ${`% ${escapeLike(token)}%`} escape '\\'`);
     }
+    if (filter.currency) conditions.push(eb('r.currency', '=', filter.currency));
+    if (filter.quality) conditions.push(eb('r.quality', '=', filter.quality));
+    if (filter.flag) conditions.push(sql<SqlBool>`r.red_flags like ${`% ${escapeLike(filter.flag)} %`} escape '\\'`);
+    if (filter.withAttachment) conditions.push(eb('r.has_attachment', '=', 1));
+    if (filter.partyTokens && filter.partyTokens.length > 0) {
+      const tokens = filter.partyTokens;
+      conditions.push(
+        eb.exists(
+          eb
+            .selectFrom('record_parties as pn')
+            .select(sql.lit(1).as('one'))
+            .whereRef('pn.record_id', '=', 'r.id')
+            .whereRef('pn.version_no', '=', 'r.current_version_no')
+            .where(() => sql<SqlBool>`${sql.join(tokens.map((token) => sql`(' ' || pn.name_folded) like ${`% ${escapeLike(token)}%`} escape '\\'`), sql` and `)}`),
+        ),
+      );
+    }
     if (filter.partyIco) {
       conditions.push(
         eb.exists(
@@ -292,6 +336,93 @@ export class RegisterRepository {
       );
     }
     return eb.and(conditions);
+  }
+
+  /** One page of a search, sorted; relevance ranks records whose tokens come earlier (the subject comes first). */
+  async search(filter: RecordListFilter, sort: RecordSearchSort, offset: number, limit: number): Promise<RecordListRow[]> {
+    let query = this.db
+      .selectFrom('records as r')
+      .innerJoin('organizations as o', 'o.id', 'r.organization_id')
+      .selectAll('r')
+      .select(['o.ico as organization_ico', 'o.name as organization_name'])
+      .where((eb) => this.filterExpression(eb as unknown as RecordsEb, filter));
+    const amount = sql<number>`coalesce(r.amount_with_vat, r.amount_without_vat)`;
+    const tokens = filter.tokens ?? [];
+    if (sort === 'relevance' && tokens.length > 0) {
+      const positions = tokens.map((token) => textPosition(this.db, sql.ref('r.search_text'), ` ${token}`));
+      query = query.orderBy(sql`${sql.join(positions, sql` + `)}`).orderBy('r.primary_date', 'desc');
+    } else if (sort === 'amount_desc' || sort === 'amount_asc') {
+      // Records without an amount go last either way.
+      query = query.orderBy(sql`case when ${amount} is null then 1 else 0 end`).orderBy(amount, sort === 'amount_desc' ? 'desc' : 'asc');
+    } else {
+      query = query.orderBy('r.primary_date', sort === 'date_asc' ? 'asc' : 'desc');
+    }
+    return query.orderBy('r.id', sort === 'date_asc' ? 'asc' : 'desc').offset(offset).limit(limit).execute();
+  }
+
+  /** Counts of the filtered records by type, quality level, red flag, attachment, currency and organisation. */
+  async facets(filter: RecordListFilter, flagCodes: readonly string[], organizationLimit: number): Promise<RecordFacets> {
+    const where = (eb: RecordsEb) => this.filterExpression(eb, filter);
+    const count = (condition: RawBuilder<unknown>) => sql<number>`sum(case when ${condition} then 1 else 0 end)`;
+    const row = await this.db
+      .selectFrom('records as r')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('total'),
+        count(sql`r.type = 'smlouva'`).as('t_smlouva'),
+        count(sql`r.type = 'objednavka'`).as('t_objednavka'),
+        count(sql`r.type = 'faktura'`).as('t_faktura'),
+        count(sql`r.quality = 'A'`).as('q_A'),
+        count(sql`r.quality = 'B'`).as('q_B'),
+        count(sql`r.quality = 'C'`).as('q_C'),
+        count(sql`r.has_attachment = 1`).as('with_attachment'),
+        ...flagCodes.map((code) => count(sql`r.red_flags like ${`% ${code} %`}`).as(`f_${code}`)),
+      ])
+      .where(where)
+      .executeTakeFirstOrThrow();
+    const values = row as unknown as Record<string, number | string | null>;
+    const n = (key: string) => Number(values[key] ?? 0);
+    const [currencies, organizations] = await Promise.all([
+      this.db
+        .selectFrom('records as r')
+        .select((eb) => ['r.currency', eb.fn.countAll<number>().as('count')])
+        .where(where)
+        .groupBy('r.currency')
+        .orderBy('count', 'desc')
+        .orderBy('r.currency')
+        .execute(),
+      this.db
+        .selectFrom('records as r')
+        .innerJoin('organizations as o', 'o.id', 'r.organization_id')
+        .select((eb) => ['o.ico', 'o.name', eb.fn.countAll<number>().as('count')])
+        .where((eb) => this.filterExpression(eb as unknown as RecordsEb, filter))
+        .groupBy(['o.ico', 'o.name'])
+        .orderBy('count', 'desc')
+        .orderBy('o.ico')
+        .limit(organizationLimit)
+        .execute(),
+    ]);
+    return {
+      total: n('total'),
+      types: { smlouva: n('t_smlouva'), objednavka: n('t_objednavka'), faktura: n('t_faktura') },
+      qualities: { A: n('q_A'), B: n('q_B'), C: n('q_C') },
+      flags: Object.fromEntries(flagCodes.map((code) => [code, n(`f_${code}`)])),
+      withAttachment: n('with_attachment'),
+      currencies: currencies.map((c) => ({ currency: c.currency, count: Number(c.count) })),
+      organizations: organizations.map((o) => ({ ico: o.ico, name: o.name, count: Number(o.count) })),
+    };
+  }
+
+  /** Parties of the current versions of these records, in order. */
+  async currentParties(recordIds: number[]): Promise<PartyRow[]> {
+    if (recordIds.length === 0) return [];
+    return this.db
+      .selectFrom('record_parties as p')
+      .innerJoin('records as r', (join) => join.onRef('r.id', '=', 'p.record_id').onRef('r.current_version_no', '=', 'p.version_no'))
+      .select(['p.record_id', 'p.position', 'p.name', 'p.ico', 'p.role'])
+      .where('p.record_id', 'in', recordIds)
+      .orderBy('p.record_id')
+      .orderBy('p.position')
+      .execute();
   }
 
   async totals(): Promise<{ records: number; versions: number }> {

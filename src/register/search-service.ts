@@ -1,0 +1,170 @@
+/**
+ * Use-cases of searching the register: a page of results with facet counts, the whole result as rows for a
+ * download (streamed, capped), and the newest records of a result for a feed.
+ */
+import type { Organization, OrganizationService } from '../organizations/service.ts';
+import type { RecordType } from '../standard/schema.ts';
+import { parseFlagColumn, RED_FLAG_CODES, type RedFlagCode } from './red-flags.ts';
+import type { PartyRow, RecordFacets, RecordListFilter, RecordListRow, RecordSearchSort, RegisterRepository } from './repository.ts';
+import { MAX_DOWNLOAD_ROWS, SEARCH_PAGE_SIZE, type SearchQuery, type SearchSort } from './search.ts';
+
+export interface SearchHit {
+  organizationIco: string;
+  organizationName: string;
+  id: string;
+  type: RecordType;
+  status: string;
+  subject: string;
+  ownNumber: string | null;
+  date: string;
+  amountWithoutVat: number | null;
+  amountWithVat: number | null;
+  currency: string;
+  quality: string;
+  hasAttachment: boolean;
+  version: number;
+  updatedAt: string;
+  firstPublishedAt: string;
+  flags: RedFlagCode[];
+  parties: Array<{ name: string; ico: string | null; role: string }>;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  total: number;
+  facets: RecordFacets;
+  page: number;
+  pageCount: number;
+  /** The organisation filter, when it names a known organisation. */
+  organization: Organization | null;
+  /** Set when the organisation filter names no known organisation: the result is then empty. */
+  unknownOrganization: boolean;
+}
+
+const SORT_COLUMNS: Record<SearchSort, RecordSearchSort> = {
+  relevance: 'relevance',
+  datum: 'date_desc',
+  'datum-vzestupne': 'date_asc',
+  castka: 'amount_desc',
+  'castka-vzestupne': 'amount_asc',
+};
+
+function toHit(row: RecordListRow, parties: PartyRow[]): SearchHit {
+  return {
+    organizationIco: row.organization_ico,
+    organizationName: row.organization_name,
+    id: row.record_key,
+    type: row.type as RecordType,
+    status: row.status,
+    subject: row.subject,
+    ownNumber: row.own_number,
+    date: row.primary_date,
+    amountWithoutVat: row.amount_without_vat,
+    amountWithVat: row.amount_with_vat,
+    currency: row.currency,
+    quality: row.quality,
+    hasAttachment: row.has_attachment === 1,
+    version: row.current_version_no,
+    updatedAt: row.updated_at,
+    firstPublishedAt: row.first_published_at,
+    flags: parseFlagColumn(row.red_flags),
+    parties: parties.map((p) => ({ name: p.name, ico: p.ico, role: p.role })),
+  };
+}
+
+export class RecordSearchService {
+  constructor(
+    private readonly repository: RegisterRepository,
+    private readonly organizations: OrganizationService,
+  ) {}
+
+  /** The filter a query means; null when its organisation does not exist (nothing can match). */
+  private async filterOf(query: SearchQuery): Promise<{ filter: RecordListFilter; organization: Organization | null } | null> {
+    let organization: Organization | null = null;
+    let organizationIds: number[] | undefined;
+    if (query.organizationIco) {
+      organization = (await this.organizations.findByIco(query.organizationIco)) ?? null;
+      if (!organization) return null;
+      organizationIds = [organization.id];
+      if (query.withSubordinates) {
+        // Subordinate organisations nest (a town, its school, the school's canteen); walk all levels.
+        let level = [organization];
+        const seen = new Set(organizationIds);
+        while (level.length > 0) {
+          const next: Organization[] = [];
+          for (const parent of level) for (const child of await this.organizations.children(parent)) if (!seen.has(child.id)) {
+            seen.add(child.id);
+            next.push(child);
+          }
+          level = next;
+        }
+        organizationIds = [...seen];
+      }
+    }
+    return {
+      organization,
+      filter: {
+        organizationIds,
+        type: query.type,
+        tokens: query.tokens,
+        partyIco: query.partyIco,
+        partyTokens: query.partyTokens,
+        dateFrom: query.dateFrom,
+        dateTo: query.dateTo,
+        amountFrom: query.amountFrom,
+        amountTo: query.amountTo,
+        currency: query.currency,
+        quality: query.quality,
+        flag: query.flag,
+        withAttachment: query.withAttachment,
+      },
+    };
+  }
+
+  private async withParties(rows: RecordListRow[]): Promise<SearchHit[]> {
+    const parties = await this.repository.currentParties(rows.map((r) => r.id));
+    const byRecord = new Map<number, PartyRow[]>();
+    for (const party of parties) byRecord.set(party.record_id, [...(byRecord.get(party.record_id) ?? []), party]);
+    return rows.map((row) => toHit(row, byRecord.get(row.id) ?? []));
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const resolved = await this.filterOf(query);
+    if (!resolved) {
+      const facets: RecordFacets = { total: 0, types: {}, qualities: {}, flags: {}, withAttachment: 0, currencies: [], organizations: [] };
+      return { hits: [], total: 0, facets, page: 1, pageCount: 0, organization: null, unknownOrganization: true };
+    }
+    const [rows, facets] = await Promise.all([
+      this.repository.search(resolved.filter, SORT_COLUMNS[query.sort], (query.page - 1) * SEARCH_PAGE_SIZE, SEARCH_PAGE_SIZE),
+      this.repository.facets(resolved.filter, RED_FLAG_CODES, 10),
+    ]);
+    return {
+      hits: await this.withParties(rows),
+      total: facets.total,
+      facets,
+      page: query.page,
+      pageCount: Math.ceil(facets.total / SEARCH_PAGE_SIZE),
+      organization: resolved.organization,
+      unknownOrganization: false,
+    };
+  }
+
+  /** Every hit of a query in its order, up to 100,000, fetched in pages so memory stays flat. */
+  async *download(query: SearchQuery, pageSize = 1000): AsyncGenerator<SearchHit[]> {
+    const resolved = await this.filterOf(query);
+    if (!resolved) return;
+    for (let offset = 0; offset < MAX_DOWNLOAD_ROWS; offset += pageSize) {
+      const rows = await this.repository.search(resolved.filter, SORT_COLUMNS[query.sort], offset, Math.min(pageSize, MAX_DOWNLOAD_ROWS - offset));
+      if (rows.length === 0) return;
+      yield await this.withParties(rows);
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  /** The newest records of a query (newest publication first), for its Atom feed. */
+  async newest(query: SearchQuery, limit = 50): Promise<SearchHit[]> {
+    const resolved = await this.filterOf(query);
+    if (!resolved) return [];
+    return this.withParties(await this.repository.search(resolved.filter, 'date_desc', 0, limit));
+  }
+}
