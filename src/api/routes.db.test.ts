@@ -192,7 +192,7 @@ describe('read API, validator and pages', () => {
     const missing = await app.request('/neexistuje');
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('Stránka nenalezena');
-    for (const path of ['/', '/zaznamy?q=skolni', '/organizace', '/standard', '/validator', '/api']) expect((await app.request(path)).status).toBe(200);
+    for (const path of ['/', '/hledat?q=skolni', '/organizace', '/standard', '/validator', '/api']) expect((await app.request(path)).status).toBe(200);
   });
 });
 

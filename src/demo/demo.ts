@@ -69,7 +69,10 @@ export function demoRecords(townIndex: number, count: number): StandardRecord[] 
     if (kind === 0 || contractIds.length === 0) {
       const id = `DEMO-SML-${year}-${String(i).padStart(3, '0')}`;
       contractIds.push(id);
-      records.push({ typ: 'smlouva', id, cisloSmlouvy: `${year}/${i}`, datumUzavreni: date, ...common });
+      // Most contracts are published within the register law's 30 days; some late, so the red flags have examples.
+      const delayDays = next() < 0.1 ? 31 + Math.floor(next() * 40) : 1 + Math.floor(next() * 25);
+      const published = new Date(Date.parse(`${date}T00:00:00Z`) + delayDays * 86_400_000).toISOString().slice(0, 10);
+      records.push({ typ: 'smlouva', id, cisloSmlouvy: `${year}/${i}`, datumUzavreni: date, datumZverejneni: published, ...common });
     } else if (kind === 1) {
       records.push({ typ: 'objednavka', id: `DEMO-OBJ-${year}-${String(i).padStart(3, '0')}`, datumVystaveni: date, ...common });
     } else {

@@ -45,6 +45,16 @@ export interface RecordFacets {
   organizations: Array<{ ico: string; name: string; count: number }>;
 }
 
+export interface PartySummaryRow {
+  name: string;
+  records: number;
+  firstDate: string;
+  lastDate: string;
+  flags: Record<string, number>;
+  byYear: Array<{ year: string; count: number; amount: number }>;
+  byBuyer: Array<{ ico: string; name: string; count: number; amount: number }>;
+}
+
 export interface PartyRow {
   record_id: number;
   position: number;
@@ -409,6 +419,74 @@ export class RegisterRepository {
       withAttachment: n('with_attachment'),
       currencies: currencies.map((c) => ({ currency: c.currency, count: Number(c.count) })),
       organizations: organizations.map((o) => ({ ico: o.ico, name: o.name, count: Number(o.count) })),
+    };
+  }
+
+  /**
+   * What all organisations contracted with one party (by IČO), over the current versions of published records:
+   * its latest name, first and last date, sums by year and by buyer, and red-flag counts. Sums are of CZK amounts
+   * (with VAT where stated, else without), since currencies cannot be added.
+   */
+  async partySummary(ico: string, flagCodes: readonly string[]): Promise<PartySummaryRow | null> {
+    // Records, not party rows: a record naming the party twice still counts once.
+    const parties = this.db
+      .selectFrom('records as r')
+      .where('r.status', '=', 'published')
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('record_parties as p')
+            .select(sql.lit(1).as('one'))
+            .whereRef('p.record_id', '=', 'r.id')
+            .whereRef('p.version_no', '=', 'r.current_version_no')
+            .where('p.ico', '=', ico),
+        ),
+      );
+    const czk = sql<number>`case when r.currency = 'CZK' then coalesce(r.amount_with_vat, r.amount_without_vat, 0) else 0 end`;
+    const count = (condition: RawBuilder<unknown>) => sql<number>`sum(case when ${condition} then 1 else 0 end)`;
+    const totals = await parties
+      .select((eb) => [
+        eb.fn.countAll<number>().as('records'),
+        eb.fn.min('r.primary_date').as('first_date'),
+        eb.fn.max('r.primary_date').as('last_date'),
+        ...flagCodes.map((code) => count(sql`r.red_flags like ${`% ${code} %`}`).as(`f_${code}`)),
+      ])
+      .executeTakeFirstOrThrow();
+    const values = totals as unknown as Record<string, number | string | null>;
+    if (Number(values.records ?? 0) === 0) return null;
+    const [name, byYear, byBuyer] = await Promise.all([
+      this.db
+        .selectFrom('record_parties as p')
+        .innerJoin('records as r', (join) => join.onRef('r.id', '=', 'p.record_id').onRef('r.current_version_no', '=', 'p.version_no'))
+        .select('p.name')
+        .where('p.ico', '=', ico)
+        .where('r.status', '=', 'published')
+        .orderBy('r.primary_date', 'desc')
+        .orderBy('r.id', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+      parties
+        .select((eb) => [sql<string>`substr(r.primary_date, 1, 4)`.as('year'), eb.fn.countAll<number>().as('count'), sql<number>`sum(${czk})`.as('amount')])
+        .groupBy(sql`substr(r.primary_date, 1, 4)`)
+        .orderBy('year', 'desc')
+        .execute(),
+      parties
+        .innerJoin('organizations as o', 'o.id', 'r.organization_id')
+        .select((eb) => ['o.ico', 'o.name', eb.fn.countAll<number>().as('count'), sql<number>`sum(${czk})`.as('amount')])
+        .groupBy(['o.ico', 'o.name'])
+        .orderBy('amount', 'desc')
+        .orderBy('o.ico')
+        .limit(50)
+        .execute(),
+    ]);
+    return {
+      name: name?.name ?? ico,
+      records: Number(values.records),
+      firstDate: String(values.first_date),
+      lastDate: String(values.last_date),
+      flags: Object.fromEntries(flagCodes.map((code) => [code, Number(values[`f_${code}`] ?? 0)])),
+      byYear: byYear.map((y) => ({ year: y.year, count: Number(y.count), amount: Number(y.amount) })),
+      byBuyer: byBuyer.map((b) => ({ ico: b.ico, name: b.name, count: Number(b.count), amount: Number(b.amount) })),
     };
   }
 

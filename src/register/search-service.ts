@@ -5,7 +5,7 @@
 import type { Organization, OrganizationService } from '../organizations/service.ts';
 import type { RecordType } from '../standard/schema.ts';
 import { parseFlagColumn, RED_FLAG_CODES, type RedFlagCode } from './red-flags.ts';
-import type { PartyRow, RecordFacets, RecordListFilter, RecordListRow, RecordSearchSort, RegisterRepository } from './repository.ts';
+import type { PartyRow, PartySummaryRow, RecordFacets, RecordListFilter, RecordListRow, RecordSearchSort, RegisterRepository } from './repository.ts';
 import { MAX_DOWNLOAD_ROWS, SEARCH_PAGE_SIZE, type SearchQuery, type SearchSort } from './search.ts';
 
 export interface SearchHit {
@@ -159,6 +159,11 @@ export class RecordSearchService {
       yield await this.withParties(rows);
       if (rows.length < pageSize) return;
     }
+  }
+
+  /** Everything any organisation contracted with the party of this IČO; null when no published record names it. */
+  party(ico: string): Promise<PartySummaryRow | null> {
+    return this.repository.partySummary(ico, RED_FLAG_CODES);
   }
 
   /** The newest records of a query (newest publication first), for its Atom feed. */

@@ -7,9 +7,11 @@ export interface LayoutProps {
   children: Child;
   description?: string;
   demo?: boolean;
+  /** An Atom feed of the page's content, announced to feed readers. */
+  feed?: { href: string; title: string };
 }
 
-export function Layout({ title, children, description, demo }: LayoutProps) {
+export function Layout({ title, children, description, demo, feed }: LayoutProps) {
   return (
     <>
     {raw('<!DOCTYPE html>')}
@@ -20,6 +22,7 @@ export function Layout({ title, children, description, demo }: LayoutProps) {
         <title>{`${title} – Otevřená města`}</title>
         <meta name="description" content={description ?? 'Smlouvy, objednávky a faktury měst a obcí jako otevřená data.'} />
         <link rel="stylesheet" href="/static/style.css" />
+        {feed ? <link rel="alternate" type="application/atom+xml" title={feed.title} href={feed.href} /> : null}
       </head>
       <body>
         <a class="skip" href="#obsah">
@@ -32,7 +35,7 @@ export function Layout({ title, children, description, demo }: LayoutProps) {
             </a>
             <nav aria-label="Hlavní navigace">
               <ul>
-                <li><a href="/zaznamy">Záznamy</a></li>
+                <li><a href="/hledat">Hledat</a></li>
                 <li><a href="/organizace">Organizace</a></li>
                 <li><a href="/standard">Standard</a></li>
                 <li><a href="/validator">Validátor</a></li>
@@ -55,7 +58,8 @@ export function Layout({ title, children, description, demo }: LayoutProps) {
           <div class="wrap">
             <p>
               Otevřená města – spolek měst a obcí pro otevřené radnice. Data jsou otevřená: <a href="/api">API</a>,{' '}
-              <a href="/standard">standard {`1.0`}</a>, <a href="/validator">validátor</a>.
+              <a href="/standard">standard {`1.0`}</a>, <a href="/validator">validátor</a>. <a href="/metodika">Metodika varovných signálů</a> ·{' '}
+              <a href="/pristupnost">Prohlášení o přístupnosti</a>
             </p>
           </div>
         </footer>

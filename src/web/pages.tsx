@@ -17,7 +17,7 @@ type OrgWithStats = Organization & { recordCount: number; lastUpdatedAt: string 
 
 function SearchForm({ q, type }: { q?: string; type?: string }) {
   return (
-    <form class="search" action="/zaznamy" method="get" role="search">
+    <form class="search" action="/hledat" method="get" role="search">
       <label for="q" class="visually-hidden" style="position:absolute;left:-9999px">
         Hledat ve smlouvách, objednávkách a fakturách
       </label>
@@ -25,7 +25,7 @@ function SearchForm({ q, type }: { q?: string; type?: string }) {
       <label for="type" style="position:absolute;left:-9999px">
         Typ záznamu
       </label>
-      <select id="type" name="type">
+      <select id="type" name="typ">
         <option value="">Všechny typy</option>
         {RECORD_TYPES.map((t) => (
           <option value={t} selected={type === t}>
@@ -95,29 +95,6 @@ function pageLink(params: Record<string, string | undefined>, cursor: string): s
   for (const [key, value] of Object.entries(params)) if (value) search.set(key, value);
   search.set('cursor', cursor);
   return `?${search.toString()}`;
-}
-
-export function RecordsPage(props: { items: RecordListItem[]; total: number; nextCursor: string | null; q?: string; type?: string }) {
-  const heading = props.q ? `Výsledky hledání „${props.q}“` : 'Všechny záznamy';
-  return (
-    <Layout title={heading}>
-      <h1>{heading}</h1>
-      <SearchForm q={props.q} type={props.type} />
-      <p role="status">
-        Nalezeno {formatNumber(props.total)} {pluralCs(props.total, 'záznam', 'záznamy', 'záznamů')}.
-      </p>
-      {props.items.length === 0 ? (
-        <p>Hledání nic nenašlo. Zkuste kratší nebo obecnější slovo; na diakritice ani velikosti písmen nezáleží.</p>
-      ) : (
-        <RecordTable items={props.items} showOrganization={true} caption="Záznamy seřazené od nejnovějšího" />
-      )}
-      {props.nextCursor ? (
-        <p>
-          <a href={pageLink({ q: props.q, type: props.type }, props.nextCursor)}>Další stránka</a>
-        </p>
-      ) : null}
-    </Layout>
-  );
 }
 
 export function OrganizationsPage(props: { organizations: OrgWithStats[] }) {
@@ -707,7 +684,7 @@ export function ErrorPage({ status, message }: { status: number; message: string
       <h1>{title}</h1>
       <p>{message}</p>
       <p>
-        Pokračujte na <a href="/">úvodní stránku</a> nebo <a href="/zaznamy">hledání v záznamech</a>.
+        Pokračujte na <a href="/">úvodní stránku</a> nebo <a href="/hledat">hledání v záznamech</a>.
       </p>
     </Layout>
   );

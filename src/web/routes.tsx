@@ -4,16 +4,22 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { searchTokens } from '../shared/text.ts';
 import { csvLine } from '../shared/csv.ts';
-import { RECORD_TYPES, STANDARD_VERSION, type RecordType } from '../standard/schema.ts';
+import { RECORD_TYPES, RECORD_TYPE_LABELS, STANDARD_VERSION, type RecordType } from '../standard/schema.ts';
+import { parseSearchQuery, searchUrl, type SearchQuery } from '../register/search.ts';
+import type { SearchHit } from '../register/search-service.ts';
+import { halereToDecimal } from '../shared/money.ts';
+import { recordPath } from '../api/present.ts';
+import { atomFeed } from './atom.ts';
+import { SearchPage } from './search-pages.tsx';
+import { PartyPage } from './party-pages.tsx';
 import { jsonSchemaFile, SCHEMA_FILES, type SchemaFile } from '../standard/json-schema.ts';
 import { csvColumns, flattenRecord } from '../standard/flat.ts';
 import { fieldsOf } from '../standard/fields.ts';
 import { EXAMPLES } from '../standard/examples.ts';
 import { buildOpenApi } from '../api/openapi.ts';
 import { STYLESHEET } from './style.ts';
-import { ApiPage, HomePage, OrganizationPage, OrganizationsPage, RecordPage, RecordsPage, StandardPage, ValidatorPage } from './pages.tsx';
+import { ApiPage, HomePage, OrganizationPage, OrganizationsPage, RecordPage, StandardPage, ValidatorPage } from './pages.tsx';
 
 const VALIDATOR_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -32,6 +38,77 @@ export function csvTemplate(type: RecordType, withTitles: boolean, example: bool
   return text;
 }
 
+function textStream(chunks: AsyncIterable<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const iterator = chunks[Symbol.asyncIterator]();
+  return new ReadableStream({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+}
+
+const DOWNLOAD_COLUMNS = ['organizace_ico', 'organizace', 'typ', 'id', 'predmet', 'cislo', 'datum', 'hodnotaBezDph', 'hodnotaVcetneDph', 'mena', 'kvalita', 'signaly', 'strany', 'strany_ico', 'verze', 'odkaz'];
+
+function downloadRow(hit: SearchHit, base: string): Record<(typeof DOWNLOAD_COLUMNS)[number], string | number | null> {
+  return {
+    organizace_ico: hit.organizationIco,
+    organizace: hit.organizationName,
+    typ: hit.type,
+    id: hit.id,
+    predmet: hit.subject,
+    cislo: hit.ownNumber,
+    datum: hit.date,
+    hodnotaBezDph: hit.amountWithoutVat === null ? null : halereToDecimal(hit.amountWithoutVat),
+    hodnotaVcetneDph: hit.amountWithVat === null ? null : halereToDecimal(hit.amountWithVat),
+    mena: hit.currency,
+    kvalita: hit.quality,
+    signaly: hit.flags.join(' '),
+    strany: hit.parties.map((p) => p.name).join('; '),
+    strany_ico: hit.parties.map((p) => p.ico ?? '').join('; '),
+    verze: hit.version,
+    odkaz: base + recordPath(hit.organizationIco, hit.id),
+  };
+}
+
+async function* searchCsv(ctx: AppContext, query: SearchQuery, base: string): AsyncGenerator<string> {
+  yield csvLine(DOWNLOAD_COLUMNS);
+  for await (const hits of ctx.search.download(query)) {
+    let chunk = '';
+    for (const hit of hits) chunk += csvLine(Object.values(downloadRow(hit, base)).map((v) => (v === null ? '' : String(v))));
+    yield chunk;
+  }
+}
+
+async function* searchJson(ctx: AppContext, query: SearchQuery, base: string): AsyncGenerator<string> {
+  yield `{"dotaz":${JSON.stringify(base + searchUrl('/hledat', query))},"zaznamy":[`;
+  let first = true;
+  for await (const hits of ctx.search.download(query)) {
+    let chunk = '';
+    for (const hit of hits) {
+      chunk += `${first ? '' : ','}\n${JSON.stringify(downloadRow(hit, base))}`;
+      first = false;
+    }
+    yield chunk;
+  }
+  yield '\n]}\n';
+}
+
+async function feedTitle(ctx: AppContext, query: SearchQuery): Promise<string> {
+  const parts: string[] = [];
+  if (query.organizationIco) parts.push((await ctx.organizations.findByIco(query.organizationIco))?.name ?? `IČO ${query.organizationIco}`);
+  if (query.partyIco) parts.push(`subjekt ${query.partyIco}`);
+  else if (query.partyText) parts.push(`strana „${query.partyText}“`);
+  if (query.q) parts.push(`„${query.q}“`);
+  if (query.type) parts.push(RECORD_TYPE_LABELS[query.type].many);
+  return `Otevřená města: ${parts.length > 0 ? parts.join(', ') : 'všechny nové záznamy'}`;
+}
+
 export function webRoutes(ctx: AppContext): Hono {
   const web = new Hono();
   const base = ctx.config.baseUrl;
@@ -48,12 +125,49 @@ export function webRoutes(ctx: AppContext): Hono {
     return c.html(<HomePage totals={totals} organizationCount={organizationCount} newest={newest.items} organizations={organizations} />);
   });
 
-  web.get('/zaznamy', async (c) => {
-    const q = c.req.query('q')?.slice(0, 200);
-    const type = recordType(c.req.query('type'));
-    const filter = { type, tokens: q ? searchTokens(q).slice(0, 10) : undefined };
-    const [page, total] = await Promise.all([ctx.register.list(filter, { cursor: c.req.query('cursor'), limit: 50 }), ctx.register.count(filter)]);
-    return c.html(<RecordsPage items={page.items} total={total} nextCursor={page.nextCursor} q={q} type={type} />);
+  // The first list of records; its links and bookmarks now land on the search with the same text and type.
+  web.get('/zaznamy', (c) => {
+    const { query } = parseSearchQuery({ q: c.req.query('q'), typ: c.req.query('type') });
+    return c.redirect(searchUrl('/hledat', query), 301);
+  });
+
+  web.get('/hledat', async (c) => {
+    const { query, problems } = parseSearchQuery(c.req.query());
+    return c.html(<SearchPage query={query} result={await ctx.search.search(query)} problems={problems} />);
+  });
+
+  web.get('/hledat.csv', (c) => {
+    const { query } = parseSearchQuery(c.req.query());
+    return c.body(textStream(searchCsv(ctx, query, base)), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="vysledky-hledani.csv"',
+    });
+  });
+
+  web.get('/hledat.json', (c) => {
+    const { query } = parseSearchQuery(c.req.query());
+    return c.body(textStream(searchJson(ctx, query, base)), 200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-disposition': 'attachment; filename="vysledky-hledani.json"',
+    });
+  });
+
+  web.get('/subjekt/:ico', async (c) => {
+    const ico = c.req.param('ico');
+    if (!/^\d{8}$/.test(ico)) throw new AppError('not_found', 'IČO má 8 číslic; tato stránka neexistuje.', `party page for malformed ico ${ico}`);
+    const summary = await ctx.search.party(ico);
+    if (!summary) throw new AppError('not_found', `Subjekt s IČO ${ico} nefiguruje v žádném zveřejněném záznamu.`, `party ${ico} has no records`);
+    const { query } = parseSearchQuery({ subjekt: ico, razeni: 'datum' });
+    return c.html(<PartyPage ico={ico} summary={summary} result={await ctx.search.search(query)} query={query} />);
+  });
+
+  web.get('/hledat.atom', async (c) => {
+    const { query } = parseSearchQuery(c.req.query());
+    const hits = await ctx.search.newest(query);
+    const title = await feedTitle(ctx, query);
+    return c.body(atomFeed({ baseUrl: base, selfPath: searchUrl('/hledat.atom', query), pagePath: searchUrl('/hledat', query), title, hits }), 200, {
+      'content-type': 'application/atom+xml; charset=utf-8',
+    });
   });
 
   web.get('/organizace', async (c) => c.html(<OrganizationsPage organizations={await ctx.organizations.list({ limit: 1000, offset: 0 })} />));

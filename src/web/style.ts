@@ -44,4 +44,34 @@ footer.site{border-top:1px solid var(--line);padding:1.5rem 0;color:var(--muted)
 .card .big{font-size:1.6rem;font-weight:700}
 pre,code{font-family:ui-monospace,Consolas,monospace;font-size:.9rem}
 pre{background:#f5f5f5;padding:.75rem;overflow-x:auto}
+.visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+mark{background:#fff0a0;color:inherit;padding:0 .05em}
+form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.75rem 1rem;margin:1rem 0;padding:1rem;background:#f6f8fa;border:1px solid var(--line);border-radius:.25rem}
+form.filters .wide{grid-column:1/-1}
+form.filters .field{display:flex;flex-direction:column;gap:.2rem}
+form.filters input:not([type=checkbox]),form.filters select{padding:.4rem;font-size:1rem;border:1px solid #767676;border-radius:.25rem;background:#fff;min-width:0}
+form.filters .check{display:flex;gap:.4rem;align-items:center;margin-top:.3rem}
+form.filters .check label{font-weight:400}
+form.filters .actions{flex-direction:row;align-items:flex-end;gap:1rem}
+.hint{font-size:.875rem;color:var(--muted)}
+.search-layout{display:grid;grid-template-columns:minmax(0,1fr) 16rem;gap:2rem}
+@media (max-width:50rem){.search-layout{grid-template-columns:1fr}}
+.facets h2{margin-top:0}.facets h3{font-size:1rem;margin:1rem 0 .25rem}.facets ul{list-style:none;padding:0;margin:0}
+.facets a[aria-current]{font-weight:700}
+ol.hits{list-style:none;padding:0;margin:0}
+.hit{border-bottom:1px solid var(--line);padding:.75rem 0}
+.hit h3{font-size:1.1rem;margin:0 0 .25rem}
+.hit .meta{margin:.1rem 0;color:var(--muted)}
+ul.flags{list-style:none;padding:0;margin:.3rem 0 0;display:flex;flex-wrap:wrap;gap:.3rem}
+.flag{display:inline-block;padding:0 .4rem;border-radius:.25rem;font-size:.875rem;text-decoration:none;border:1px solid currentColor}
+.sev-high{color:#a10000;background:#fde8e8}.sev-medium{color:#7a4b00;background:#fff4e0}.sev-low{color:#3d4a5c;background:#eef1f5}
+.pagination ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5rem}
+.pagination a,.pagination span{display:inline-block;padding:.25rem .6rem;border:1px solid var(--line);border-radius:.25rem}
+.pagination span[aria-current]{background:var(--accent);color:#fff;border-color:var(--accent)}
+.empty{padding:1rem;border:1px dashed var(--line)}
+.tools{font-size:.95rem}
+figure.chart{margin:1rem 0}figure.chart figcaption{font-weight:700;margin-bottom:.5rem}
+.chart-body{display:grid;grid-template-columns:minmax(0,3fr) minmax(14rem,2fr);gap:1rem;align-items:start}
+.chart-body svg{width:100%;height:auto}
+@media (max-width:50rem){.chart-body{grid-template-columns:1fr}}
 `;
