@@ -15,7 +15,7 @@ export function createApp(ctx: AppContext): Hono {
   app.use('*', async (c, next) => {
     await next();
     c.header('x-content-type-options', 'nosniff');
-    if (!c.req.path.startsWith('/api/') && !c.res.headers.has('x-frame-options')) c.header('x-frame-options', 'SAMEORIGIN');
+    if (!c.req.path.startsWith('/api/') && !c.req.path.startsWith('/embed/')) c.header('x-frame-options', 'SAMEORIGIN');
   });
 
   app.get('/healthz', async (c) => {

@@ -14,6 +14,8 @@ export interface Config {
   harvestIntervalMs: number | null;
   /** Lets harvesting fetch from private and loopback addresses (intranet installations); off by default. */
   harvestAllowPrivate: boolean;
+  /** Where people write about accessibility and the portal (the accessibility statement names it). */
+  contactEmail: string;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -30,5 +32,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const harvestIntervalMs = parseHarvestInterval(env.HARVEST_INTERVAL);
   const harvestAllowPrivate = env.HARVEST_ALLOW_PRIVATE === '1' || env.HARVEST_ALLOW_PRIVATE === 'true';
-  return { port, host, dataDir, databaseUrl, baseUrl, logLevel, harvestIntervalMs, harvestAllowPrivate };
+  const contactEmail = env.CONTACT_EMAIL?.trim() || 'info@otevrenamesta.cz';
+  return { port, host, dataDir, databaseUrl, baseUrl, logLevel, harvestIntervalMs, harvestAllowPrivate, contactEmail };
 }

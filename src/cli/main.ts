@@ -16,7 +16,7 @@ import { periodicCollector } from './memory.ts';
 
 
 async function openContext(): Promise<AppContext> {
-  const [{ loadConfig }, { openDatabase }, { migrateToLatest, addedRedFlags }, { createContext }, { createLogger }] = await Promise.all([
+  const [{ loadConfig }, { openDatabase }, { migrateToLatest, addedRedFlags, addedRecordLinks }, { createContext }, { createLogger }] = await Promise.all([
     import('../config.ts'),
     import('../db/connection.ts'),
     import('../db/migrate.ts'),
@@ -31,6 +31,7 @@ async function openContext(): Promise<AppContext> {
     const changed = await ctx.register.recomputeRedFlags({ onlyMissing: true });
     ctx.logger.info('red flags computed for existing records', { records: changed });
   }
+  if (addedRecordLinks(migrated)) ctx.logger.info('links between existing records written', { links: await ctx.register.rebuildLinks() });
   return ctx;
 }
 

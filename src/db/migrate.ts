@@ -4,6 +4,7 @@ import * as m0001 from './migrations/2026-11-26-0001-register.ts';
 import * as m0002 from './migrations/2026-11-26-0002-source-version.ts';
 import * as m0003 from './migrations/2026-11-26-0003-import-jobs-harvest.ts';
 import * as m0004 from './migrations/2026-11-26-0004-red-flags.ts';
+import * as m0005 from './migrations/2026-11-26-0005-record-links.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: DialectName): Promise<void> };
 
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-26-0002-source-version': m0002,
   '2026-11-26-0003-import-jobs-harvest': m0003,
   '2026-11-26-0004-red-flags': m0004,
+  '2026-11-26-0005-record-links': m0005,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
@@ -31,4 +33,9 @@ export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
 /** Whether this run added the red-flag column, so existing records need their flags computed. */
 export function addedRedFlags(result: MigrationResultSet): boolean {
   return (result.results ?? []).some((r) => r.migrationName === '2026-11-26-0004-red-flags' && r.status === 'Success');
+}
+
+/** Whether this run added the table of links between records, so existing records need theirs written. */
+export function addedRecordLinks(result: MigrationResultSet): boolean {
+  return (result.results ?? []).some((r) => r.migrationName === '2026-11-26-0005-record-links' && r.status === 'Success');
 }

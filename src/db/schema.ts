@@ -53,6 +53,14 @@ export interface RecordsTable {
   red_flags: string | null;
 }
 
+export interface RecordLinksTable {
+  record_id: number;
+  organization_id: number;
+  /** The field that states the link: dodatekKSmlouve, smlouva or objednavka. */
+  kind: string;
+  target_key: string;
+}
+
 export interface RecordVersionsTable {
   id: Generated<number>;
   record_id: number;
@@ -141,6 +149,7 @@ export interface Database {
   records: RecordsTable;
   record_versions: RecordVersionsTable;
   record_parties: RecordPartiesTable;
+  record_links: RecordLinksTable;
   import_jobs: ImportJobsTable;
   harvest_sources: HarvestSourcesTable;
   harvest_runs: HarvestRunsTable;

@@ -122,6 +122,13 @@ const PARTY_COLUMNS = {
   role: 'text',
 } as const satisfies Record<string, ColumnType>;
 
+const LINK_COLUMNS = {
+  record_id: 'bigint',
+  organization_id: 'bigint',
+  kind: 'text',
+  target_key: 'text',
+} as const satisfies Record<string, ColumnType>;
+
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -228,6 +235,39 @@ export class RegisterRepository {
       .where('r.id', '>', afterId);
     if (onlyMissing) query = query.where('r.red_flags', 'is', null);
     return query.orderBy('r.id').limit(limit).execute();
+  }
+
+  /** Replaces the links of these records (links follow the current version; they are derived, not history). */
+  async replaceLinks(recordIds: number[], links: Array<Insertable<Database['record_links']>>): Promise<void> {
+    for (const part of chunk(recordIds, 5000)) await this.db.deleteFrom('record_links').where('record_id', 'in', part).execute();
+    await bulkInsert(this.db, 'insert links', 'record_links', LINK_COLUMNS, links as Array<Record<keyof typeof LINK_COLUMNS, unknown>>);
+  }
+
+  /** Records of the organisation that refer to `key` (amendments, orders, invoices), newest first. */
+  linkedTo(organizationId: number, key: string): Promise<Array<RecordRow & { link_kind: string }>> {
+    return this.db
+      .selectFrom('record_links as l')
+      .innerJoin('records as r', 'r.id', 'l.record_id')
+      .selectAll('r')
+      .select('l.kind as link_kind')
+      .where('l.organization_id', '=', organizationId)
+      .where('l.target_key', '=', key)
+      .orderBy('r.primary_date', 'desc')
+      .orderBy('r.id', 'desc')
+      .limit(200)
+      .execute();
+  }
+
+  /** Current content of records, for writing derived data (links, flags) again. */
+  recordsForLinks(afterId: number, limit: number): Promise<Array<{ id: number; organization_id: number; content: string }>> {
+    return this.db
+      .selectFrom('records as r')
+      .innerJoin('record_versions as v', (join) => join.onRef('v.record_id', '=', 'r.id').onRef('v.version_no', '=', 'r.current_version_no'))
+      .select(['r.id', 'r.organization_id', 'v.content'])
+      .where('r.id', '>', afterId)
+      .orderBy('r.id')
+      .limit(limit)
+      .execute();
   }
 
   async setRedFlags(recordId: number, column: string): Promise<void> {
@@ -488,6 +528,46 @@ export class RegisterRepository {
       byYear: byYear.map((y) => ({ year: y.year, count: Number(y.count), amount: Number(y.amount) })),
       byBuyer: byBuyer.map((b) => ({ ico: b.ico, name: b.name, count: Number(b.count), amount: Number(b.amount) })),
     };
+  }
+
+  /** The organisation's spending in CZK in a year (or every year) by receiving party, largest first. */
+  async supplierShares(organizationIds: number[], year: string | null, limit: number): Promise<Array<{ key: string; name: string; ico: string | null; amount: number; records: number }>> {
+    let query = this.db
+      .selectFrom('record_parties as p')
+      .innerJoin('records as r', (join) => join.onRef('r.id', '=', 'p.record_id').onRef('r.current_version_no', '=', 'p.version_no'))
+      .select((eb) => [
+        sql<string>`coalesce(p.ico, p.name_folded)`.as('key'),
+        eb.fn.max('p.name').as('name'),
+        eb.fn.max('p.ico').as('ico'),
+        sql<number>`sum(coalesce(r.amount_with_vat, r.amount_without_vat, 0))`.as('amount'),
+        eb.fn.countAll<number>().as('records'),
+      ])
+      .where('r.organization_id', 'in', organizationIds.length > 0 ? organizationIds : [-1])
+      .where('r.status', '=', 'published')
+      .where('r.currency', '=', 'CZK')
+      .where('p.role', '=', 'prijemce');
+    if (year) query = query.where('r.primary_date', '>=', `${year}-01-01`).where('r.primary_date', '<=', `${year}-12-31`);
+    const rows = await query.groupBy(sql`coalesce(p.ico, p.name_folded)`).orderBy('amount', 'desc').orderBy('key').limit(limit).execute();
+    return rows.map((row) => ({ key: row.key, name: String(row.name), ico: row.ico ?? null, amount: Number(row.amount), records: Number(row.records) }));
+  }
+
+  /** Counts and CZK sums of an organisation's published records by year and type, and quality levels by year. */
+  async organizationYears(organizationIds: number[]): Promise<Array<{ year: string; type: string; quality: string; count: number; amount: number }>> {
+    const rows = await this.db
+      .selectFrom('records as r')
+      .select((eb) => [
+        sql<string>`substr(r.primary_date, 1, 4)`.as('year'),
+        'r.type',
+        'r.quality',
+        eb.fn.countAll<number>().as('count'),
+        sql<number>`sum(case when r.currency = 'CZK' then coalesce(r.amount_with_vat, r.amount_without_vat, 0) else 0 end)`.as('amount'),
+      ])
+      .where('r.organization_id', 'in', organizationIds.length > 0 ? organizationIds : [-1])
+      .where('r.status', '=', 'published')
+      .groupBy([sql`substr(r.primary_date, 1, 4)`, 'r.type', 'r.quality'])
+      .orderBy('year')
+      .execute();
+    return rows.map((row) => ({ year: row.year, type: row.type, quality: row.quality, count: Number(row.count), amount: Number(row.amount) }));
   }
 
   /** Parties of the current versions of these records, in order. */

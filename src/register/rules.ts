@@ -3,7 +3,7 @@ import { hash } from 'node:crypto';
 import { flagColumn, latenessBasis, redFlagsOf, type LatenessBasis } from './red-flags.ts';
 import { decimalToHalere } from '../shared/money.ts';
 import { foldText } from '../shared/text.ts';
-import { ownNumber, primaryDate, type RecordType } from '../standard/schema.ts';
+import { ownNumber, primaryDate, type RecordType, type StandardRecord } from '../standard/schema.ts';
 import type { ValidRecord } from '../standard/validate.ts';
 
 /** sha256 of the canonical JSON that validation produced (see `normalize` in standard/validate.ts). */
@@ -39,6 +39,18 @@ export interface RecordSummary {
   redFlags: string;
   /** For a contract without its own publication date: what a correction needs to count lateness from the first publication. */
   latenessFromFirstPublication: LatenessBasis | null;
+  /** Records of the same organisation this one refers to, by the field that refers. */
+  links: Array<{ kind: LinkKind; key: string }>;
+}
+
+export type LinkKind = 'dodatekKSmlouve' | 'smlouva' | 'objednavka';
+
+export function linksOf(record: StandardRecord): Array<{ kind: LinkKind; key: string }> {
+  const links: Array<{ kind: LinkKind; key: string }> = [];
+  if (record.typ === 'smlouva' && record.dodatekKSmlouve) links.push({ kind: 'dodatekKSmlouve', key: record.dodatekKSmlouve });
+  if (record.typ !== 'smlouva' && record.smlouva) links.push({ kind: 'smlouva', key: record.smlouva });
+  if (record.typ === 'faktura' && record.objednavka) links.push({ kind: 'objednavka', key: record.objednavka });
+  return links;
 }
 
 /**
@@ -73,6 +85,7 @@ export function summarize(valid: ValidRecord, publishedOn: string): RecordSummar
     parties,
     redFlags: flagColumn(redFlagsOf(record, publishedOn)),
     latenessFromFirstPublication: record.typ === 'smlouva' && !record.datumZverejneni ? latenessBasis(record) : null,
+    links: linksOf(record),
   };
 }
 

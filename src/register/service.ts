@@ -6,11 +6,11 @@ import { AppError } from '../errors.ts';
 import { nowUtc } from '../shared/dates.ts';
 import { rejectedRecordsCs } from '../shared/format.ts';
 import type { ValidationIssue } from '../standard/validate.ts';
-import type { RecordType, StandardRecord } from '../standard/schema.ts';
+import { primaryDate, type RecordType, type StandardRecord } from '../standard/schema.ts';
 import type { QualityGap } from '../standard/quality.ts';
 import type { Organization } from '../organizations/service.ts';
-import { diffRecords, type FieldChange } from './rules.ts';
-import { flagColumn, redFlagsOf, withLatenessFrom } from './red-flags.ts';
+import { diffRecords, linksOf, type FieldChange, type LinkKind } from './rules.ts';
+import { concentration, dominantSupplierFlag, flagColumn, redFlagsOf, withLatenessFrom, type Concentration, type RedFlag } from './red-flags.ts';
 import { prepareAll, type InputItem, type PreparedItem, type PreparedRecord } from './prepare.ts';
 
 export type { InputItem } from './prepare.ts';
@@ -85,6 +85,14 @@ export interface RecordDetail {
   updatedAt: string;
   current: VersionView;
   versions: VersionView[];
+}
+
+export interface OrganizationProfile {
+  years: Array<{ year: string; type: string; quality: string; count: number; amount: number }>;
+  suppliers: Array<{ key: string; name: string; ico: string | null; amount: number; records: number }>;
+  concentrationByYear: Array<{ year: string } & Concentration>;
+  /** CZK sum of all published records. */
+  total: number;
 }
 
 export interface RecordListItem {
@@ -294,6 +302,8 @@ export class RegisterService {
       const byKey = new Map(written.map((row) => [`${row.organization_id}:${row.record_key}`, row]));
       const versions = [];
       const parties = [];
+      const links = [];
+      const relinked: number[] = [];
       for (const pending of wave) {
         const { item, outcome } = pending;
         const row = byKey.get(`${pending.organizationId}:${item.key}`);
@@ -318,6 +328,9 @@ export class RegisterService {
           source: options.source,
           published_at: now,
         });
+        // A new record's links are only inserted; a new version's replace the old ones (usually none).
+        if (row.current_version_no > 1) relinked.push(row.id);
+        for (const link of item.summary.links) links.push({ record_id: row.id, organization_id: row.organization_id, kind: link.kind, target_key: link.key });
         for (const party of item.summary.parties) {
           parties.push({
             record_id: row.id,
@@ -346,6 +359,7 @@ export class RegisterService {
       }
       await repository.insertVersions(versions);
       await repository.insertParties(parties);
+      if (links.length > 0 || relinked.length > 0) await repository.replaceLinks(relinked, links);
     }
     // Only answers that list every record (the API) need the version an unchanged record stays at.
     if (unchanged.length > 0 && (options.keepOutcomes ?? 'all') === 'all') {
@@ -378,6 +392,58 @@ export class RegisterService {
       });
       afterId = rows[rows.length - 1]!.id;
     }
+  }
+
+  /** Writes the links of every record from its current content (after the migration that added them). */
+  async rebuildLinks(): Promise<number> {
+    let afterId = 0;
+    let written = 0;
+    for (;;) {
+      const rows = await this.repository.recordsForLinks(afterId, 500);
+      if (rows.length === 0) return written;
+      const links = rows.flatMap((row) => linksOf(JSON.parse(row.content) as StandardRecord).map((link) => ({ record_id: row.id, organization_id: row.organization_id, kind: link.kind, target_key: link.key })));
+      await this.repository.inTransaction((trx) => trx.replaceLinks(rows.map((r) => r.id), links));
+      written += links.length;
+      afterId = rows[rows.length - 1]!.id;
+    }
+  }
+
+  /** The record's red flags as of now, with the organisation-level one (a dominant supplier in the record's year). */
+  async redFlags(detail: RecordDetail): Promise<RedFlag[]> {
+    const record = detail.current.content;
+    const flags = redFlagsOf(record, detail.firstPublishedAt.slice(0, 10));
+    const year = primaryDate(record).slice(0, 4);
+    const shares = await this.repository.supplierShares([detail.organization.id], year, 10_000);
+    const measured = concentration(shares);
+    const dominant = measured.largest;
+    if (measured.highlyConcentrated && dominant && record.strany.some((party) => (party.ico ?? null) === dominant.ico && (party.role ?? 'prijemce') === 'prijemce')) {
+      flags.push(dominantSupplierFlag(year, measured));
+    }
+    return flags;
+  }
+
+  /** Records of the organisation that refer to this one, and whether the records this one refers to exist. */
+  async links(detail: RecordDetail): Promise<{ from: Array<RecordListItem & { linkKind: string }>; to: Array<{ kind: LinkKind; key: string; exists: boolean; subject: string | null }> }> {
+    const rows = await this.repository.linkedTo(detail.organization.id, detail.id);
+    const from = rows.map((row) => ({ ...toListItem({ ...row, organization_ico: detail.organization.ico, organization_name: detail.organization.name }), linkKind: row.link_kind }));
+    const to = await Promise.all(
+      linksOf(detail.current.content).map(async (link) => {
+        const target = await this.repository.findRecord(detail.organization.id, link.key);
+        return { ...link, exists: target !== undefined, subject: target?.subject ?? null };
+      }),
+    );
+    return { from, to };
+  }
+
+  /** An organisation's figures: counts and sums by year and type, quality by year, suppliers, and concentration per year. */
+  async organizationProfile(organizationIds: number[]): Promise<OrganizationProfile> {
+    const [years, suppliers] = await Promise.all([this.repository.organizationYears(organizationIds), this.repository.supplierShares(organizationIds, null, 10)]);
+    const yearNames = [...new Set(years.map((y) => y.year))].sort();
+    const concentrationByYear = await Promise.all(
+      yearNames.map(async (year) => ({ year, ...concentration(await this.repository.supplierShares(organizationIds, year, 10_000)) })),
+    );
+    const total = years.reduce((sum, y) => sum + y.amount, 0);
+    return { years, suppliers, concentrationByYear, total };
   }
 
   async withdraw(organization: Organization, key: string, reason: string, options: { source: string; note?: string }): Promise<RecordDetail> {

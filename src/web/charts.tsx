@@ -15,7 +15,7 @@ export function BarChart({ id, title, rows, summary }: { id: string; title: stri
   const max = Math.max(1, ...rows.map((r) => r.value));
   const barHeight = 22;
   const gap = 8;
-  const labelWidth = 190;
+  const labelWidth = 230;
   const width = 640;
   const height = rows.length * (barHeight + gap) + gap;
   return (
@@ -33,7 +33,7 @@ export function BarChart({ id, title, rows, summary }: { id: string; title: stri
               return (
                 <g>
                   <text x={labelWidth - 8} y={y + barHeight * 0.7} text-anchor="end" font-size="13" fill="#1a1a1a">
-                    {row.label.length > 28 ? `${row.label.slice(0, 27)}…` : row.label}
+                    {row.label.length > 26 ? `${row.label.slice(0, 25)}…` : row.label}
                   </text>
                   <rect x={labelWidth} y={y} width={barWidth} height={barHeight} fill="#0b5394" />
                   <text x={labelWidth + barWidth + 6} y={y + barHeight * 0.7} font-size="13" fill="#1a1a1a">

@@ -4,7 +4,10 @@ import { QualityBadge, RecordTable, amountOf } from './components.tsx';
 import { formatDate, formatNumber, formatTimestamp, pluralCs } from '../shared/format.ts';
 import { ORGANIZATION_KINDS } from '../organizations/rules.ts';
 import type { Organization } from '../organizations/service.ts';
-import type { RecordDetail, RecordListItem, VersionView } from '../register/service.ts';
+import type { OrganizationProfile, RecordDetail, RecordListItem, VersionView } from '../register/service.ts';
+import { EmbedCode, OrganizationFigures } from './organization-figures.tsx';
+
+type RecordLinks = Awaited<ReturnType<import('../register/service.ts').RegisterService['links']>>;
 import { RECORD_TYPES, RECORD_TYPE_LABELS, STANDARD_VERSION, type RecordType } from '../standard/schema.ts';
 import { fieldInfo, fieldsOf } from '../standard/fields.ts';
 import { QUALITY_GAP_LABELS, type QualityGap } from '../standard/quality.ts';
@@ -12,6 +15,8 @@ import { ISSUE_MESSAGES } from '../standard/messages.ts';
 import type { ValidationReport } from '../publishing/service.ts';
 import type { HarvestLogEntry, HarvestSource } from '../harvest/service.ts';
 import { decimalToHalere } from '../shared/money.ts';
+import { SEVERITY_CS, type RedFlag } from '../register/red-flags.ts';
+import { recordPath } from '../api/present.ts';
 
 type OrgWithStats = Organization & { recordCount: number; lastUpdatedAt: string | null };
 
@@ -146,10 +151,13 @@ export function OrganizationPage(props: {
   type?: string;
   harvestSources: HarvestSource[];
   harvestLog: HarvestLogEntry[];
+  profile: OrganizationProfile;
+  baseUrl: string;
 }) {
   const o = props.organization;
+  const feed = `/hledat.atom?organizace=${o.ico}`;
   return (
-    <Layout title={o.name} demo={o.isDemo}>
+    <Layout title={o.name} demo={o.isDemo} feed={{ href: feed, title: `Nové záznamy: ${o.name}` }}>
       <h1>{o.name}</h1>
       <dl class="fields">
         <dt>IČO</dt>
@@ -178,9 +186,12 @@ export function OrganizationPage(props: {
         ) : null}
         <dt>Otevřená data</dt>
         <dd>
-          <a href={`/api/v1/organizations/${o.ico}/records`}>záznamy v JSON (API)</a>
+          <a href={`/api/v1/organizations/${o.ico}/records`}>záznamy v JSON (API)</a> · <a href={`/hledat.csv?organizace=${o.ico}`}>CSV</a> ·{' '}
+          <a href={`/hledat.json?organizace=${o.ico}`}>JSON</a> · <a href={feed}>odběr nových záznamů (Atom)</a> ·{' '}
+          <a href={`/hledat?organizace=${o.ico}`}>hledat v záznamech</a>
         </dd>
       </dl>
+      <OrganizationFigures organization={o} profile={props.profile} />
       {props.children.length > 0 ? (
         <>
           <h2>Podřízené organizace</h2>
@@ -216,6 +227,7 @@ export function OrganizationPage(props: {
         </p>
       ) : null}
       <HarvestSection sources={props.harvestSources} log={props.harvestLog} />
+      <EmbedCode organization={o} baseUrl={props.baseUrl} />
     </Layout>
   );
 }
@@ -276,9 +288,14 @@ function HarvestSection(props: { sources: HarvestSource[]; log: HarvestLogEntry[
 function FieldLabel({ type, path }: { type: RecordType; path: string }) {
   const info = fieldInfo(type, path);
   if (!info) return <>{path}</>;
+  // The explanation shows on hover and on keyboard focus, and screen readers read it as the term's description.
+  const id = `tip-${path.replace(/[^a-zA-Z0-9]/g, '-')}`;
   return (
-    <span class="help" title={info.description} tabindex={0} aria-label={`${info.title}: ${info.description}`}>
+    <span class="help" tabindex={0} aria-describedby={id}>
       {info.title}
+      <span class="tip" role="tooltip" id={id}>
+        {info.description}
+      </span>
     </span>
   );
 }
@@ -327,7 +344,19 @@ function VersionChanges({ version }: { version: VersionView }) {
 
 const CHANGE_LABELS = { created: 'zveřejněno', corrected: 'opraveno', withdrawn: 'znepřístupněno' } as const;
 
-export function RecordPage({ detail }: { detail: RecordDetail }) {
+const LINK_LABELS: Record<string, string> = {
+  dodatekKSmlouve: 'Dodatek ke smlouvě',
+  smlouva: 'Na základě smlouvy',
+  objednavka: 'Na základě objednávky',
+};
+
+const LINKED_FROM_LABELS: Record<string, string> = {
+  dodatekKSmlouve: 'dodatek',
+  smlouva: 'navazující',
+  objednavka: 'fakturováno k objednávce',
+};
+
+export function RecordPage({ detail, flags, links }: { detail: RecordDetail; flags: RedFlag[]; links: RecordLinks }) {
   const record = detail.current.content;
   const type = detail.type;
   const currency = record.mena ?? 'CZK';
@@ -357,6 +386,48 @@ export function RecordPage({ detail }: { detail: RecordDetail }) {
           </ul>
         </div>
       ) : null}
+      <h2 id="signaly">Varovné signály</h2>
+      {flags.length === 0 ? (
+        <p>Záznam nemá žádný varovný signál podle <a href="/metodika">metodiky</a>.</p>
+      ) : (
+        <ul class="flag-list">
+          {flags.map((flag) => (
+            <li>
+              <span class={`flag sev-${flag.severity}`}>
+                <span aria-hidden="true">⚑ </span>
+                {flag.title}
+              </span>{' '}
+              <span class="muted">(závažnost {SEVERITY_CS[flag.severity]})</span>: {flag.sentence} <a href={`/metodika#${flag.code}`}>Jak se počítá</a>
+            </li>
+          ))}
+        </ul>
+      )}
+      {links.to.length > 0 || links.from.length > 0 ? (
+        <>
+          <h2>Související záznamy</h2>
+          <ul>
+            {links.to.map((link) => (
+              <li>
+                {LINK_LABELS[link.kind]}:{' '}
+                {link.exists ? <a href={recordPath(detail.organization.ico, link.key)}>{link.subject ?? link.key}</a> : <span>{link.key} <span class="muted">(na portálu nezveřejněno)</span></span>}
+              </li>
+            ))}
+            {links.from.map((item) => (
+              <li>
+                {RECORD_TYPE_LABELS[item.type as RecordType].one} ({LINKED_FROM_LABELS[item.linkKind] ?? item.linkKind}): <a href={recordPath(item.organizationIco, item.id)}>{item.subject}</a>{' '}
+                <span class="muted">
+                  {formatDate(item.date)}, {amountOf(item)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {record.odkaz ? (
+        <p>
+          Zdroj: <a href={record.odkaz}>{record.typ === 'smlouva' && record.registrSmluvIdVerze ? 'záznam v registru smluv' : 'původní zveřejnění'}</a>
+        </p>
+      ) : null}
       <h2>Údaje</h2>
       <dl class="fields">
         {plain.map(([key, value]) => (
@@ -383,7 +454,7 @@ export function RecordPage({ detail }: { detail: RecordDetail }) {
           <tbody>
             {record.strany.map((party, index) => (
               <tr>
-                <td>{party.nazev}</td>
+                <td>{party.ico && /^\d{8}$/.test(party.ico) && !redacted.has(`strany.${index + 1}.ico`) ? <a href={`/subjekt/${party.ico}`}>{party.nazev}</a> : party.nazev}</td>
                 <td>
                   {redacted.has(`strany.${index + 1}.ico`) ? <span class="muted">skryto (osobní údaj)</span> : (party.ico ?? party.zahranicniId ?? '—')}
                   {party.dic ? <span class="muted"> · DIČ {party.dic}</span> : null}

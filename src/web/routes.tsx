@@ -13,6 +13,7 @@ import { recordPath } from '../api/present.ts';
 import { atomFeed } from './atom.ts';
 import { SearchPage } from './search-pages.tsx';
 import { PartyPage } from './party-pages.tsx';
+import { AccessibilityPage, EmbedPage, MethodologyPage } from './info-pages.tsx';
 import { jsonSchemaFile, SCHEMA_FILES, type SchemaFile } from '../standard/json-schema.ts';
 import { csvColumns, flattenRecord } from '../standard/flat.ts';
 import { fieldsOf } from '../standard/fields.ts';
@@ -161,6 +162,19 @@ export function webRoutes(ctx: AppContext): Hono {
     return c.html(<PartyPage ico={ico} summary={summary} result={await ctx.search.search(query)} query={query} />);
   });
 
+  web.get('/metodika', (c) => c.html(<MethodologyPage />));
+  web.get('/pristupnost', (c) => c.html(<AccessibilityPage contact={ctx.config.contactEmail} />));
+
+  // The widget is meant to be framed by the town's own site: no frame restriction, no scripts, nothing third-party.
+  web.get('/embed/:ico', async (c) => {
+    const organization = await ctx.organizations.getByIco(c.req.param('ico'));
+    const count = Math.min(20, Math.max(1, Number.parseInt(c.req.query('pocet') ?? '5', 10) || 5));
+    const { query } = parseSearchQuery({ organizace: organization.ico, typ: c.req.query('typ'), razeni: 'datum' });
+    const hits = await ctx.search.newest(query, count);
+    c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *");
+    return c.html(<EmbedPage organization={organization} hits={hits} baseUrl={base} />);
+  });
+
   web.get('/hledat.atom', async (c) => {
     const { query } = parseSearchQuery(c.req.query());
     const hits = await ctx.search.newest(query);
@@ -176,13 +190,14 @@ export function webRoutes(ctx: AppContext): Hono {
     const organization = await ctx.organizations.getByIco(c.req.param('ico'));
     const type = recordType(c.req.query('type'));
     const filter = { organizationIds: [organization.id], type };
-    const [page, total, children, parent, harvestSources, harvestLog] = await Promise.all([
+    const [page, total, children, parent, harvestSources, harvestLog, profile] = await Promise.all([
       ctx.register.list(filter, { cursor: c.req.query('cursor'), limit: 50 }),
       ctx.register.count(filter),
       ctx.organizations.children(organization),
       organization.parentId ? ctx.organizations.findById(organization.parentId) : Promise.resolve(undefined),
       ctx.harvest.listSources(organization),
       ctx.harvest.log(organization, 20),
+      ctx.register.organizationProfile([organization.id]),
     ]);
     return c.html(
       <OrganizationPage
@@ -195,13 +210,17 @@ export function webRoutes(ctx: AppContext): Hono {
         type={type}
         harvestSources={harvestSources}
         harvestLog={harvestLog}
+        profile={profile}
+        baseUrl={base}
       />,
     );
   });
 
   web.get('/organizace/:ico/zaznam/:id', async (c) => {
     const organization = await ctx.organizations.getByIco(c.req.param('ico'));
-    return c.html(<RecordPage detail={await ctx.register.detail(organization, c.req.param('id'))} />);
+    const detail = await ctx.register.detail(organization, c.req.param('id'));
+    const [flags, links] = await Promise.all([ctx.register.redFlags(detail), ctx.register.links(detail)]);
+    return c.html(<RecordPage detail={detail} flags={flags} links={links} />);
   });
 
   web.get('/standard', (c) => c.html(<StandardPage baseUrl={base} />));

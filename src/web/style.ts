@@ -36,7 +36,10 @@ dl.fields{display:grid;grid-template-columns:minmax(10rem,16rem) 1fr;gap:.25rem 
 dl.fields dt{font-weight:600}
 dl.fields dd{margin:0}
 @media (max-width:40rem){dl.fields{grid-template-columns:1fr}dl.fields dd{margin-bottom:.5rem}}
-.help{border-bottom:1px dotted var(--muted);cursor:help}
+.help{border-bottom:1px dotted var(--muted);cursor:help;position:relative}
+.help .tip{display:none;position:absolute;left:0;top:100%;z-index:5;width:min(22rem,80vw);padding:.5rem .75rem;background:#1a1a1a;color:#fff;font-weight:400;font-size:.875rem;border-radius:.25rem}
+.help:hover .tip,.help:focus .tip{display:block}
+ul.flag-list{padding-left:1.2rem}ul.flag-list li{margin:.4rem 0}
 ins{background:#e3f4e4;text-decoration:none}del{background:#fbe3e3}
 footer.site{border-top:1px solid var(--line);padding:1.5rem 0;color:var(--muted);font-size:.9rem}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:1rem;margin:1rem 0}
@@ -74,4 +77,16 @@ figure.chart{margin:1rem 0}figure.chart figcaption{font-weight:700;margin-bottom
 .chart-body{display:grid;grid-template-columns:minmax(0,3fr) minmax(14rem,2fr);gap:1rem;align-items:start}
 .chart-body svg{width:100%;height:auto}
 @media (max-width:50rem){.chart-body{grid-template-columns:1fr}}
+`;
+
+/** The embeddable widget carries its style inline, so the iframe makes no other request. */
+export const STYLESHEET_EMBED = `
+body{margin:0;padding:.75rem;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff}
+h1{font-size:1.05rem;margin:0 0 .5rem}
+ul{list-style:none;margin:0;padding:0}
+li{padding:.4rem 0;border-bottom:1px solid #d0d0d0}
+a{color:#0b5394}
+a:focus{outline:3px solid #f0a000;outline-offset:2px}
+.meta{color:#4a4a4a;font-size:.875rem}
+.more{margin:.5rem 0 0;font-size:.9rem}
 `;
