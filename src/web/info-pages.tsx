@@ -39,6 +39,7 @@ export function MethodologyPage() {
         ))}
       </dl>
       <h2 id="limity">Limity, pod kterými se hlídá „těsně pod limitem“</h2>
+      <div class="table-scroll" tabindex={0} role="region" aria-label="Tabulka limitů">
       <table>
         <caption class="visually-hidden">Limity a období jejich platnosti</caption>
         <thead>
@@ -62,6 +63,7 @@ export function MethodologyPage() {
           ))}
         </tbody>
       </table>
+      </div>
       <p>
         Záznam se posuzuje podle limitů platných ke dni uzavření smlouvy nebo vystavení objednávky či faktury. „Těsně pod“ znamená nejvýše o 10 % níž. Mění-li
         se limity zákonem, doplní se do tabulky a signály se přepočítají příkazem <code>om red-flags</code>.

@@ -4,7 +4,7 @@ export const STYLESHEET = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 a{color:var(--accent)}
-a:focus,button:focus,input:focus,select:focus,textarea:focus,summary:focus{outline:3px solid #f0a000;outline-offset:2px}
+a:focus,button:focus,input:focus,select:focus,textarea:focus,summary:focus,[tabindex]:focus,input[type=date]:focus-within{outline:3px solid #f0a000;outline-offset:2px}
 .skip{position:absolute;left:-9999px;top:0;background:#000;color:#fff;padding:.5rem 1rem;z-index:10}
 .skip:focus{left:0}
 header.site{background:var(--accent);color:#fff}

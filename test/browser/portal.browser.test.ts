@@ -42,7 +42,7 @@ afterAll(async () => {
 describe('portal pages in Chromium', () => {
   it('has no serious or critical axe violations on each page type', async () => {
     const page = await browser.newPage();
-    for (const path of ['/', '/zaznamy?q=skolni', '/organizace', recordUrl.slice(base.length), '/standard', '/validator', '/api', '/neexistuje']) {
+    for (const path of ['/', '/hledat?q=skolni', '/organizace', recordUrl.slice(base.length), '/standard', '/validator', '/api', '/neexistuje']) {
       await page.goto(base + path);
       await page.addScriptTag({ content: axeSource });
       const violations = await page.evaluate(async () => {
