@@ -530,12 +530,13 @@ export class RegisterRepository {
     };
   }
 
-  /** The organisation's spending in CZK in a year (or every year) by receiving party, largest first. */
-  async supplierShares(organizationIds: number[], year: string | null, limit: number): Promise<Array<{ key: string; name: string; ico: string | null; amount: number; records: number }>> {
+  /** The organisations' spending in CZK by year and receiving party (one row per year and party). */
+  async supplierSharesByYear(organizationIds: number[], year?: string): Promise<Array<{ year: string; key: string; name: string; ico: string | null; amount: number; records: number }>> {
     let query = this.db
       .selectFrom('record_parties as p')
       .innerJoin('records as r', (join) => join.onRef('r.id', '=', 'p.record_id').onRef('r.current_version_no', '=', 'p.version_no'))
       .select((eb) => [
+        sql<string>`substr(r.primary_date, 1, 4)`.as('year'),
         sql<string>`coalesce(p.ico, p.name_folded)`.as('key'),
         eb.fn.max('p.name').as('name'),
         eb.fn.max('p.ico').as('ico'),
@@ -547,8 +548,8 @@ export class RegisterRepository {
       .where('r.currency', '=', 'CZK')
       .where('p.role', '=', 'prijemce');
     if (year) query = query.where('r.primary_date', '>=', `${year}-01-01`).where('r.primary_date', '<=', `${year}-12-31`);
-    const rows = await query.groupBy(sql`coalesce(p.ico, p.name_folded)`).orderBy('amount', 'desc').orderBy('key').limit(limit).execute();
-    return rows.map((row) => ({ key: row.key, name: String(row.name), ico: row.ico ?? null, amount: Number(row.amount), records: Number(row.records) }));
+    const rows = await query.groupBy([sql`substr(r.primary_date, 1, 4)`, sql`coalesce(p.ico, p.name_folded)`]).execute();
+    return rows.map((row) => ({ year: row.year, key: row.key, name: String(row.name), ico: row.ico ?? null, amount: Number(row.amount), records: Number(row.records) }));
   }
 
   /** Counts and CZK sums of an organisation's published records by year and type, and quality levels by year. */
