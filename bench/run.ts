@@ -5,6 +5,8 @@
  *  - peak memory (max RSS) of `om publish` for a 1,000,000-row CSV into SQLite.
  *  - `om import registr-smluv` of a generated 1,000,000-record dump (~1.2 GB) into SQLite and PostgreSQL, then the
  *    unchanged second import (records/s and peak memory).
+ *  - the portal on the dump's database (bench/portal.ts): search p50/p95 with facets, organisation and record pages
+ *    under 50 connections (BENCH_SKIP_PORTAL=1 skips it).
  * Set BENCH_ROWS / BENCH_BIG_ROWS / BENCH_DUMP_RECORDS to change sizes, BENCH_SKIP_PG=1, BENCH_SKIP_BIG=1 or
  * BENCH_SKIP_DUMP=1 to skip parts, BENCH_ONLY_DUMP=1 to run only the dump import.
  */
@@ -16,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { writeBenchCsv } from './generate.ts';
 import { writeRegisterDump } from '../src/testing/register-dump.ts';
+import { benchPortal } from './portal.ts';
 
 const rows = Number(process.env.BENCH_ROWS ?? 100_000);
 const bigRows = Number(process.env.BENCH_BIG_ROWS ?? 1_000_000);
@@ -69,13 +72,13 @@ function importDumpTwice(label: string, file: string, env: Record<string, string
   importDump(label, file, env, 'unchanged re-import');
 }
 
-async function withPgSchema(work: (url: string) => void): Promise<void> {
+async function withPgSchema(work: (url: string) => void | Promise<void>): Promise<void> {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const client = new pg.Client({ connectionString: pgUrl });
   await client.connect();
   await client.query(`CREATE SCHEMA ${schema}`);
   try {
-    work(`${pgUrl}?schema=${schema}`);
+    await work(`${pgUrl}?schema=${schema}`);
   } finally {
     await client.query(`DROP SCHEMA ${schema} CASCADE`);
     await client.end();
@@ -94,8 +97,15 @@ try {
     const dump = join(dir, 'dump.xml');
     const bytes = writeRegisterDump(dump, dumpRecords);
     console.log(`register dump: ${dumpRecords.toLocaleString('en')} records, ${(bytes / 1e9).toFixed(2)} GB`);
-    importDumpTwice('SQLite', dump, { DATABASE_URL: `sqlite:${join(dir, 'dump.sqlite')}` });
-    if (!process.env.BENCH_SKIP_PG) await withPgSchema((url) => importDumpTwice('PostgreSQL', dump, { DATABASE_URL: url }));
+    const sqliteEnv = { DATABASE_URL: `sqlite:${join(dir, 'dump.sqlite')}` };
+    importDumpTwice('SQLite', dump, sqliteEnv);
+    if (!process.env.BENCH_SKIP_PORTAL) await benchPortal('SQLite', om, sqliteEnv, 3901);
+    if (!process.env.BENCH_SKIP_PG) {
+      await withPgSchema(async (url) => {
+        importDumpTwice('PostgreSQL', dump, { DATABASE_URL: url });
+        if (!process.env.BENCH_SKIP_PORTAL) await benchPortal('PostgreSQL', om, { DATABASE_URL: url }, 3902);
+      });
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
