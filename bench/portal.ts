@@ -46,11 +46,12 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function startServer(om: string, env: Record<string, string>, port: number): Promise<() => void> {
+async function startServer(om: string, env: Record<string, string>, port: number): Promise<() => Promise<void>> {
   const child = spawn(process.execPath, [om, 'serve'], { env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), ...env }, stdio: 'ignore' });
   for (let i = 0; i < 600; i++) {
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return () => child.kill();
+      // Stopping waits for the exit, so no connection of the server outlives it (the bench then drops its schema).
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill())));
     } catch {
       // not listening yet
     }
@@ -89,6 +90,6 @@ export async function benchPortal(label: string, om: string, env: Record<string,
       );
     }
   } finally {
-    stop();
+    await stop();
   }
 }

@@ -88,3 +88,13 @@ describe('red flags', () => {
     expect(concentration([{ key: 'a', name: 'A', ico: null, amount: 500, records: 1 }]).highlyConcentrated).toBe(false);
   });
 });
+
+describe('three months after conclusion', () => {
+  it('ends on the same day, or on the last day of a shorter month, across years', () => {
+    const tooLate = (concluded: string, published: string) => redFlagsOf(contract({ datumUzavreni: concluded, datumZverejneni: published }), published).map((f) => f.code);
+    expect(tooLate('2024-11-30', '2025-02-28')).toEqual(['published_late']);
+    expect(tooLate('2024-11-30', '2025-03-01')).toEqual(['published_too_late']);
+    expect(tooLate('2023-11-30', '2024-02-29')).toEqual(['published_late']);
+    expect(tooLate('2024-10-15', '2025-01-16')).toEqual(['published_too_late']);
+  });
+});

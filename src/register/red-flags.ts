@@ -97,8 +97,11 @@ export interface RedFlag {
   sentence: string;
 }
 
+// Built once: constructing a NumberFormat per record cost more than all the other rules together.
+const WHOLE_CROWNS = new Intl.NumberFormat('cs-CZ', { maximumFractionDigits: 0 });
+
 function czk(halere: number): string {
-  return `${new Intl.NumberFormat('cs-CZ', { maximumFractionDigits: 0 }).format(Math.round(halere / 100))} Kč`;
+  return `${WHOLE_CROWNS.format(Math.round(halere / 100))} Kč`;
 }
 
 function flag(code: RedFlagCode, sentence: string): RedFlag {
@@ -195,12 +198,16 @@ export function withLatenessFrom(column: string, basis: LatenessBasis, firstPubl
   return flagColumn(codes.map((code) => ({ code })));
 }
 
+/** The same day `months` later (the last day of a shorter month), on the date strings themselves. */
 function addMonths(isoDate: string, months: number): string {
-  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(year, month - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(day, lastDay));
-  return target.toISOString().slice(0, 10);
+  const year = Number(isoDate.slice(0, 4));
+  const monthIndex = Number(isoDate.slice(5, 7)) - 1 + months;
+  const targetYear = year + Math.floor(monthIndex / 12);
+  const targetMonth = (monthIndex % 12) + 1;
+  const leap = targetYear % 4 === 0 && (targetYear % 100 !== 0 || targetYear % 400 === 0);
+  const lastDay = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][targetMonth - 1]!;
+  const day = Math.min(Number(isoDate.slice(8, 10)), lastDay);
+  return `${targetYear}-${String(targetMonth).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 /** Stored form of a record's flag codes: space-separated between spaces, so one code is `LIKE '% code %'`. */

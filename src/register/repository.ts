@@ -1,7 +1,7 @@
 /** All SQL of the register. Versions are only ever inserted; records are updated to point at their newest version. */
 import { sql, type RawBuilder, type Expression, type ExpressionBuilder, type Insertable, type InsertQueryBuilder, type InsertResult, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { bulkInsert, type ColumnType } from '../db/bulk.ts';
-import { textPosition } from '../db/dialect.ts';
+import { refreshStatistics, textPosition } from '../db/dialect.ts';
 import type { Database, NewRecordRow, RecordRow, RecordsTable, RecordVersionRow } from '../db/schema.ts';
 
 type RecordsEb = ExpressionBuilder<Database & { r: RecordsTable }, 'r'>;
@@ -268,6 +268,11 @@ export class RegisterRepository {
       .orderBy('r.id')
       .limit(limit)
       .execute();
+  }
+
+  /** After a bulk load: the planner's statistics of the register's tables. */
+  refreshStatistics(): Promise<void> {
+    return refreshStatistics(this.db, ['records', 'record_versions', 'record_parties', 'record_links']);
   }
 
   async setRedFlags(recordId: number, column: string): Promise<void> {

@@ -3,27 +3,12 @@
  * download (streamed, capped), and the newest records of a result for a feed.
  */
 import type { Organization, OrganizationService } from '../organizations/service.ts';
-import type { RecordType } from '../standard/schema.ts';
+import { toListItem, type RecordListItem } from './service.ts';
 import { parseFlagColumn, RED_FLAG_CODES, type RedFlagCode } from './red-flags.ts';
 import type { PartyRow, PartySummaryRow, RecordFacets, RecordListFilter, RecordListRow, RecordSearchSort, RegisterRepository } from './repository.ts';
 import { MAX_DOWNLOAD_ROWS, SEARCH_PAGE_SIZE, type SearchQuery, type SearchSort } from './search.ts';
 
-export interface SearchHit {
-  organizationIco: string;
-  organizationName: string;
-  id: string;
-  type: RecordType;
-  status: string;
-  subject: string;
-  ownNumber: string | null;
-  date: string;
-  amountWithoutVat: number | null;
-  amountWithVat: number | null;
-  currency: string;
-  quality: string;
-  hasAttachment: boolean;
-  version: number;
-  updatedAt: string;
+export interface SearchHit extends RecordListItem {
   firstPublishedAt: string;
   flags: RedFlagCode[];
   parties: Array<{ name: string; ico: string | null; role: string }>;
@@ -51,21 +36,7 @@ const SORT_COLUMNS: Record<SearchSort, RecordSearchSort> = {
 
 function toHit(row: RecordListRow, parties: PartyRow[]): SearchHit {
   return {
-    organizationIco: row.organization_ico,
-    organizationName: row.organization_name,
-    id: row.record_key,
-    type: row.type as RecordType,
-    status: row.status,
-    subject: row.subject,
-    ownNumber: row.own_number,
-    date: row.primary_date,
-    amountWithoutVat: row.amount_without_vat,
-    amountWithVat: row.amount_with_vat,
-    currency: row.currency,
-    quality: row.quality,
-    hasAttachment: row.has_attachment === 1,
-    version: row.current_version_no,
-    updatedAt: row.updated_at,
+    ...toListItem(row),
     firstPublishedAt: row.first_published_at,
     flags: parseFlagColumn(row.red_flags),
     parties: parties.map((p) => ({ name: p.name, ico: p.ico, role: p.role })),

@@ -118,6 +118,12 @@ export type PreparedForOrganization = { organization: Organization; item: Prepar
 
 class AtomicRollback extends Error {}
 
+/**
+ * Past this many written records the planner's statistics are refreshed. Measured on PostgreSQL after importing a
+ * 1,000,000-record dump into an empty schema: without it, search p95 was 21 s (plans for an empty table).
+ */
+const BULK_LOAD_RECORDS = 50_000;
+
 /** Keeps the outcomes a caller asked for ('problems': rejected and warned only), up to its limit. */
 function outcomeRecorder(report: PublishReport, options: PublishOptions): (outcome: PublishOutcome) => void {
   const keep = options.keepOutcomes ?? 'all';
@@ -143,7 +149,7 @@ export function decodeCursor(cursor: string): { date: string; id: number } {
   throw new AppError('bad_request', 'Neplatný kurzor stránkování.', 'invalid cursor');
 }
 
-function toListItem(row: RecordListRow): RecordListItem {
+export function toListItem(row: RecordListRow): RecordListItem {
   return {
     organizationIco: row.organization_ico,
     organizationName: row.organization_name,
@@ -215,6 +221,7 @@ export class RegisterService {
       return report;
     }
     await this.writeGroups(this.repository, batches, options, report, false);
+    if (report.created + report.newVersions >= BULK_LOAD_RECORDS) await this.repository.refreshStatistics();
     return report;
   }
 

@@ -1,15 +1,11 @@
 /** The portal in real headless Chromium: pages render, work without JavaScript, and pass axe-core. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
+import type { ServerType } from '@hono/node-server';
+import type { Browser } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 import { contract, makeOrganization, testContext } from '../../src/testing/factories.ts';
-import { createApp } from '../../src/app.tsx';
+import { axeSource, launchChromium, startPortal } from './harness.ts';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let database: TestDatabase;
 let server: ServerType;
@@ -23,14 +19,9 @@ beforeAll(async () => {
   const organization = await makeOrganization(ctx, { name: 'Obec Prohlížečov' });
   await ctx.register.publish(organization, [{ line: 1, data: contract({ id: 'B-1', predmet: 'Školní jídelna' }) }], { source: 'test' });
   await ctx.register.publish(organization, [{ line: 1, data: contract({ id: 'B-1', predmet: 'Školní jídelna – oprava' }) }], { source: 'test' });
-  server = serve({ fetch: createApp(ctx).fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, base } = await startPortal(ctx));
   recordUrl = `${base}/organizace/${organization.ico}/zaznam/B-1`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -4,17 +4,14 @@
  * reaches every control.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ServerType } from '@hono/node-server';
+import type { Browser, Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 import { contract, items, makeOrganization, testContext } from '../../src/testing/factories.ts';
-import { createApp } from '../../src/app.tsx';
+import { axeSource, launchChromium, startPortal } from './harness.ts';
 import type { Organization } from '../../src/organizations/service.ts';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SUPPLIER_ICO = '25596641';
 
 let database: TestDatabase;
@@ -39,13 +36,8 @@ beforeAll(async () => {
     { source: 'test' },
   );
   await ctx.register.publish(school, items([contract({ id: 'POMUCKY', predmet: 'Školní pomůcky', datumUzavreni: '2024-09-01', datumZverejneni: '2024-09-02', strany: [supplier] })]), { source: 'test' });
-  server = serve({ fetch: createApp(ctx).fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ({ server, base } = await startPortal(ctx));
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
