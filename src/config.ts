@@ -16,6 +16,14 @@ export interface Config {
   harvestAllowPrivate: boolean;
   /** Where people write about accessibility and the portal (the accessibility statement names it). */
   contactEmail: string;
+  /** Where `om export` writes the bulk files and the server serves them from. */
+  exportDir: string;
+  /** The time of day (UTC, `HH:MM`) at which `om serve` regenerates the bulk files; null: never. */
+  exportTime: string | null;
+  /** The OCDS ocid prefix registered for this installation (`ocds-` and six characters). */
+  ocdsPrefix: string;
+  /** IČO of the association running the platform, named as publisher of the platform-wide datasets; optional. */
+  publisherIco: string | null;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -33,5 +41,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const harvestIntervalMs = parseHarvestInterval(env.HARVEST_INTERVAL);
   const harvestAllowPrivate = env.HARVEST_ALLOW_PRIVATE === '1' || env.HARVEST_ALLOW_PRIVATE === 'true';
   const contactEmail = env.CONTACT_EMAIL?.trim() || 'info@otevrenamesta.cz';
-  return { port, host, dataDir, databaseUrl, baseUrl, logLevel, harvestIntervalMs, harvestAllowPrivate, contactEmail };
+  const exportDir = resolve(env.EXPORT_DIR ?? resolve(dataDir, 'export'));
+  const exportTime = parseExportTime(env.EXPORT_TIME);
+  const ocdsPrefix = env.OCDS_PREFIX?.trim() || 'ocds-omcz01';
+  if (!/^ocds-[a-z0-9]{6}$/i.test(ocdsPrefix)) throw new Error(`OCDS_PREFIX must be "ocds-" and six letters or digits, got "${ocdsPrefix}"`);
+  const publisherIco = env.PUBLISHER_ICO?.trim() || null;
+  if (publisherIco !== null && !/^\d{8}$/.test(publisherIco)) throw new Error(`PUBLISHER_ICO must be 8 digits, got "${publisherIco}"`);
+  return { port, host, dataDir, databaseUrl, baseUrl, logLevel, harvestIntervalMs, harvestAllowPrivate, contactEmail, exportDir, exportTime, ocdsPrefix, publisherIco };
+}
+
+/** `HH:MM` (UTC), `off` or empty for never; the default is 03:00, when towns rarely publish. */
+export function parseExportTime(value: string | undefined): string | null {
+  const text = value?.trim() ?? '03:00';
+  if (text === '' || text === 'off') return null;
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+  if (!match) throw new Error(`EXPORT_TIME must be HH:MM (UTC) or "off", got "${value}"`);
+  return text;
 }

@@ -17,6 +17,9 @@ import { TableImportService } from './imports/table/service.ts';
 import { IsdocImportService } from './imports/isdoc/service.ts';
 import { HarvestRepository } from './harvest/repository.ts';
 import { HarvestService } from './harvest/service.ts';
+import { ExportRepository } from './exports/repository.ts';
+import { ExportService } from './exports/service.ts';
+import { CatalogService } from './catalog/service.ts';
 
 export interface AppContext {
   config: Config;
@@ -32,6 +35,8 @@ export interface AppContext {
   tableImport: TableImportService;
   isdocImport: IsdocImportService;
   harvest: HarvestService;
+  exports: ExportService;
+  catalog: CatalogService;
 }
 
 export function createContext(config: Config, db: Db, logger: Logger): AppContext {
@@ -46,5 +51,7 @@ export function createContext(config: Config, db: Db, logger: Logger): AppContex
   const tableImport = new TableImportService(register, jobs);
   const isdocImport = new IsdocImportService(organizations, register, jobs);
   const harvest = new HarvestService(new HarvestRepository(db.kysely), { tables: tableImport, publishing, jobs, organizations, logger, allowPrivateNetworks: config.harvestAllowPrivate });
-  return { config, db, logger, organizations, register, search, tokens, publishing, registerImport, jobs, tableImport, isdocImport, harvest };
+  const exports = new ExportService(new ExportRepository(db.kysely), organizations, config.exportDir, logger);
+  const catalog = new CatalogService(organizations, exports, { baseUrl: config.baseUrl, contactEmail: config.contactEmail, publisherIco: config.publisherIco });
+  return { config, db, logger, organizations, register, search, tokens, publishing, registerImport, jobs, tableImport, isdocImport, harvest, exports, catalog };
 }

@@ -16,7 +16,7 @@ import { periodicCollector } from './memory.ts';
 
 
 async function openContext(): Promise<AppContext> {
-  const [{ loadConfig }, { openDatabase }, { migrateToLatest, addedRedFlags, addedRecordLinks }, { createContext }, { createLogger }] = await Promise.all([
+  const [{ loadConfig }, { openDatabase }, { migrateToLatest, addedRedFlags, addedRecordLinks, addedListCounts }, { createContext }, { createLogger }] = await Promise.all([
     import('../config.ts'),
     import('../db/connection.ts'),
     import('../db/migrate.ts'),
@@ -32,6 +32,7 @@ async function openContext(): Promise<AppContext> {
     ctx.logger.info('red flags computed for existing records', { records: changed });
   }
   if (addedRecordLinks(migrated)) ctx.logger.info('links between existing records written', { links: await ctx.register.rebuildLinks() });
+  if (addedListCounts(migrated)) ctx.logger.info('party and attachment counts of existing records computed', { records: await ctx.register.fillListCounts() });
   return ctx;
 }
 
@@ -57,11 +58,15 @@ const USAGE = `Použití: om PŘÍKAZ [volby]
   harvest                       stáhne registrované zdroje organizací (podmíněně, jen změny) a nahraje je
   harvest add|list|remove --org IČO [URL|ID] [--typ T]
                                 spravuje adresy, kde organizace zveřejňuje soubory podle standardu
+  export [--format csv,excel,ndjson,ocds] [--org IČO…] [--json]
+                                zapíše hromadné soubory otevřených dat (CSV, CSV pro Excel, NDJSON,
+                                OCDS) do EXPORT_DIR; bez --org i soubory za celou platformu
   red-flags                     přepočítá varovné signály všech záznamů (po změně metodiky)
   organizations import SOUBOR   nahraje organizace ze Seznamu OVM (XML) nebo CSV
                                 (ico;nazev;druh;kodObce;datovaSchranka;pocetObyvatel;icoNadrizene)
 
-Proměnné prostředí: PORT, HOST, DATA_DIR, DATABASE_URL, BASE_URL, LOG_LEVEL, HARVEST_INTERVAL (viz README).`;
+Proměnné prostředí: PORT, HOST, DATA_DIR, DATABASE_URL, BASE_URL, LOG_LEVEL, HARVEST_INTERVAL,
+EXPORT_DIR, EXPORT_TIME, OCDS_PREFIX (viz README).`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -358,6 +363,29 @@ async function cmdImport(args: string[]): Promise<number> {
   fail('Použití: om import table|isdoc|registr-smluv SOUBOR … (viz om help)');
 }
 
+async function cmdExport(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { format: { type: 'string' }, org: { type: 'string', multiple: true }, json: { type: 'boolean' } } });
+  const { EXPORT_FORMATS } = await import('../exports/rules.ts');
+  const formats = values.format?.split(',').map((f) => f.trim());
+  const unknown = formats?.filter((f) => !(EXPORT_FORMATS as readonly string[]).includes(f)) ?? [];
+  if (unknown.length > 0) fail(`Neznámý formát ${unknown.join(', ')}; možnosti: ${EXPORT_FORMATS.join(', ')}.`);
+  return withContext(async (ctx) => {
+    const progress = progressReporter('Export');
+    const result = await ctx.exports.run({
+      formats: formats as Array<(typeof EXPORT_FORMATS)[number]> | undefined,
+      organizations: values.org,
+      onProgress: (done, total) => progress.update(done, total === 0 ? 0 : done),
+    });
+    progress.finish();
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ records: result.records, files: result.files, seconds: result.seconds, directory: ctx.exports.directory })}\n`);
+    } else {
+      process.stdout.write(`Export: ${result.records} záznamů, ${result.files} souborů v ${ctx.exports.directory} za ${result.seconds.toFixed(1)} s.\n`);
+    }
+    return 0;
+  });
+}
+
 async function cmdHarvest(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { org: { type: 'string' }, typ: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
   const [action, argument] = positionals;
@@ -462,6 +490,8 @@ export async function main(argv: string[]): Promise<number> {
       return cmdImport(rest);
     case 'harvest':
       return cmdHarvest(rest);
+    case 'export':
+      return cmdExport(rest);
     case 'red-flags':
       await withContext(async (ctx) => {
         const changed = await ctx.register.recomputeRedFlags({ onlyMissing: false });

@@ -5,6 +5,7 @@ import * as m0002 from './migrations/2026-11-26-0002-source-version.ts';
 import * as m0003 from './migrations/2026-11-26-0003-import-jobs-harvest.ts';
 import * as m0004 from './migrations/2026-11-26-0004-red-flags.ts';
 import * as m0005 from './migrations/2026-11-26-0005-record-links.ts';
+import * as m0006 from './migrations/2026-11-27-0006-list-counts.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: DialectName): Promise<void> };
 
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-26-0003-import-jobs-harvest': m0003,
   '2026-11-26-0004-red-flags': m0004,
   '2026-11-26-0005-record-links': m0005,
+  '2026-11-27-0006-list-counts': m0006,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
@@ -38,4 +40,9 @@ export function addedRedFlags(result: MigrationResultSet): boolean {
 /** Whether this run added the table of links between records, so existing records need theirs written. */
 export function addedRecordLinks(result: MigrationResultSet): boolean {
   return (result.results ?? []).some((r) => r.migrationName === '2026-11-26-0005-record-links' && r.status === 'Success');
+}
+
+/** Whether this run added the party and attachment counts, so existing records need theirs computed. */
+export function addedListCounts(result: MigrationResultSet): boolean {
+  return (result.results ?? []).some((r) => r.migrationName === '2026-11-27-0006-list-counts' && r.status === 'Success');
 }

@@ -51,6 +51,9 @@ export interface RecordsTable {
   source_version: number | null;
   /** Codes of the record's red flags, ` code code `; NULL until computed for records older than the column. */
   red_flags: string | null;
+  /** Parties and attachments of the current version; NULL only for records older than the columns until filled. */
+  party_count: number | null;
+  attachment_count: number | null;
 }
 
 export interface RecordLinksTable {

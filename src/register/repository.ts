@@ -93,6 +93,8 @@ const RECORD_COLUMNS = {
   withdrawal_reason: 'text',
   source_version: 'bigint',
   red_flags: 'text',
+  party_count: 'integer',
+  attachment_count: 'integer',
 } as const satisfies Record<string, ColumnType>;
 
 const VERSION_COLUMNS = {
@@ -199,6 +201,8 @@ export class RegisterRepository {
             currency: eb.ref('excluded.currency'),
             quality: eb.ref('excluded.quality'),
             has_attachment: eb.ref('excluded.has_attachment'),
+            party_count: eb.ref('excluded.party_count'),
+            attachment_count: eb.ref('excluded.attachment_count'),
             search_text: eb.ref('excluded.search_text'),
             updated_at: eb.ref('excluded.updated_at'),
             withdrawn_at: eb.ref('excluded.withdrawn_at'),
@@ -235,6 +239,23 @@ export class RegisterRepository {
       .where('r.id', '>', afterId);
     if (onlyMissing) query = query.where('r.red_flags', 'is', null);
     return query.orderBy('r.id').limit(limit).execute();
+  }
+
+  /** Records after `afterId` whose party and attachment counts were never computed, with their current content. */
+  recordsWithoutListCounts(afterId: number, limit: number): Promise<Array<{ id: number; content: string }>> {
+    return this.db
+      .selectFrom('records as r')
+      .innerJoin('record_versions as v', (join) => join.onRef('v.record_id', '=', 'r.id').onRef('v.version_no', '=', 'r.current_version_no'))
+      .select(['r.id', 'v.content'])
+      .where('r.id', '>', afterId)
+      .where('r.party_count', 'is', null)
+      .orderBy('r.id')
+      .limit(limit)
+      .execute();
+  }
+
+  async setListCounts(recordId: number, partyCount: number, attachmentCount: number): Promise<void> {
+    await this.db.updateTable('records').set({ party_count: partyCount, attachment_count: attachmentCount }).where('id', '=', recordId).execute();
   }
 
   /** Replaces the links of these records (links follow the current version; they are derived, not history). */

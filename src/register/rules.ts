@@ -31,6 +31,8 @@ export interface RecordSummary {
   currency: string;
   quality: string;
   hasAttachment: boolean;
+  partyCount: number;
+  attachmentCount: number;
   searchText: string;
   /** The contract register's idVerze, which orders versions coming from the register. */
   sourceVersion: number | null;
@@ -79,6 +81,8 @@ export function summarize(valid: ValidRecord, publishedOn: string): RecordSummar
     currency: record.mena ?? 'CZK',
     quality: valid.quality.level,
     hasAttachment: (record.prilohy ?? []).length > 0,
+    partyCount: record.strany.length,
+    attachmentCount: (record.prilohy ?? []).length,
     // A leading space lets a word-prefix search be `LIKE '% token%'`.
     searchText: ` ${foldText(searchParts.filter(Boolean).join(' ')).replace(/\s+/g, ' ')}`,
     sourceVersion: record.typ === 'smlouva' && record.registrSmluvIdVerze && /^\d{1,15}$/.test(record.registrSmluvIdVerze) ? Number(record.registrSmluvIdVerze) : null,

@@ -300,6 +300,8 @@ export class RegisterService {
           currency: summary.currency,
           quality: summary.quality,
           has_attachment: summary.hasAttachment ? 1 : 0,
+          party_count: summary.partyCount,
+          attachment_count: summary.attachmentCount,
           search_text: summary.searchText,
           first_published_at: now,
           updated_at: now,
@@ -400,6 +402,24 @@ export class RegisterService {
           }
         }
       });
+      afterId = rows[rows.length - 1]!.id;
+    }
+  }
+
+  /** Computes the party and attachment counts of records older than those columns (after their migration). */
+  async fillListCounts(): Promise<number> {
+    let afterId = 0;
+    let filled = 0;
+    for (;;) {
+      const rows = await this.repository.recordsWithoutListCounts(afterId, 500);
+      if (rows.length === 0) return filled;
+      await this.repository.inTransaction(async (trx) => {
+        for (const row of rows) {
+          const record = JSON.parse(row.content) as StandardRecord;
+          await trx.setListCounts(row.id, record.strany.length, (record.prilohy ?? []).length);
+        }
+      });
+      filled += rows.length;
       afterId = rows[rows.length - 1]!.id;
     }
   }

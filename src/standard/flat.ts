@@ -30,7 +30,7 @@ export function planHeaders(headers: readonly string[]): HeaderPlan {
     seen.add(header);
     const plainKind = plain.get(header);
     if (plainKind) return { kind: 'plain', key: header, fieldKind: plainKind };
-    const match = /^([a-zA-Z]+)\.(\d{1,3})\.([a-zA-Z]+)$/.exec(header);
+    const match = /^([a-zA-Z]+)\.(\d{1,3})\.([a-zA-Z][a-zA-Z0-9]*)$/.exec(header);
     if (match) {
       const members = lists.get(match[1]!);
       const memberKind = members?.get(match[3]!);

@@ -12,8 +12,8 @@ export function randomIco(): string {
   return icoWithCheckDigit(String(randomInt(1_000_000, 9_999_999)));
 }
 
-export function testContext(db: Db): AppContext {
-  return createContext(loadConfig({ BASE_URL: 'http://portal.test', DATA_DIR: '/tmp/om-test-data' }), db, silentLogger);
+export function testContext(db: Db, env: Record<string, string> = {}): AppContext {
+  return createContext(loadConfig({ BASE_URL: 'http://portal.test', DATA_DIR: '/tmp/om-test-data', ...env }), db, silentLogger);
 }
 
 export async function makeOrganization(ctx: AppContext, overrides: Partial<{ name: string; kind: string; parentIco: string }> = {}): Promise<Organization> {

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 /** The public pages. Thin: read the query, call services, render. */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
@@ -20,6 +20,8 @@ import { fieldsOf } from '../standard/fields.ts';
 import { EXAMPLES } from '../standard/examples.ts';
 import { buildOpenApi } from '../api/openapi.ts';
 import { STYLESHEET } from './style.ts';
+import { serveExportFile } from './files.ts';
+import { NkodPage, OpenDataPage } from './open-data-pages.tsx';
 import { ApiPage, HomePage, OrganizationPage, OrganizationsPage, RecordPage, StandardPage, ValidatorPage } from './pages.tsx';
 
 const VALIDATOR_MAX_BYTES = 20 * 1024 * 1024;
@@ -160,6 +162,28 @@ export function webRoutes(ctx: AppContext): Hono {
     if (!summary) throw new AppError('not_found', `Subjekt s IČO ${ico} nefiguruje v žádném zveřejněném záznamu.`, `party ${ico} has no records`);
     const { query } = parseSearchQuery({ subjekt: ico, razeni: 'datum' });
     return c.html(<PartyPage ico={ico} summary={summary} result={await ctx.search.search(query)} query={query} />);
+  });
+
+  web.get('/otevrena-data', async (c) => c.html(<OpenDataPage index={await ctx.exports.readIndex()} baseUrl={base} organization={null} />));
+  web.get('/otevrena-data/nkod', async (c) => {
+    const ico = c.req.query('organizace');
+    const organization = ico ? await ctx.organizations.getByIco(ico) : null;
+    return c.html(<NkodPage baseUrl={base} organization={organization} />);
+  });
+  web.on(['GET', 'HEAD'], '/otevrena-data/soubory/*', (c) => serveExportFile(c, ctx.exports.directory, decodeURIComponent(c.req.path.slice('/otevrena-data/soubory/'.length))));
+  web.get('/otevrena-data/:ico', async (c) => {
+    const organization = await ctx.organizations.getByIco(c.req.param('ico'));
+    return c.html(<OpenDataPage index={await ctx.exports.readIndex()} baseUrl={base} organization={organization} />);
+  });
+
+  const jsonLd = (c: Context, document: unknown) =>
+    c.body(JSON.stringify(document, null, 2), 200, { 'content-type': 'application/ld+json; charset=utf-8', 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=300' });
+  web.get('/lkod/katalog.jsonld', async (c) => jsonLd(c, await ctx.catalog.catalog(null)));
+  web.get('/lkod/:ico/katalog.jsonld', async (c) => jsonLd(c, await ctx.catalog.catalog(c.req.param('ico'))));
+  web.get('/lkod/:scope/:file', async (c) => {
+    const slug = /^([a-z]+)\.jsonld$/.exec(c.req.param('file'))?.[1];
+    if (!slug) throw new AppError('not_found', 'Taková datová sada v katalogu není.', `no dataset file ${c.req.param('file')}`);
+    return jsonLd(c, await ctx.catalog.dataset(c.req.param('scope'), slug));
   });
 
   web.get('/metodika', (c) => c.html(<MethodologyPage />));

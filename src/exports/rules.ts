@@ -1,0 +1,193 @@
+/**
+ * The bulk files: their names, media types and row formats. Pure: the service feeds it records and writes what
+ * it returns. CSV follows the standard (RFC 4180, UTF-8, CRLF); the Excel variant adds a BOM and uses `;` and
+ * decimal commas; NDJSON holds one record per line with its whole version history.
+ */
+import { csvField } from '../shared/csv.ts';
+import { csvColumns } from '../standard/flat.ts';
+import { RECORD_TYPES, type RecordType } from '../standard/schema.ts';
+
+export const EXPORT_FORMATS = ['csv', 'excel', 'ndjson', 'ocds'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const TYPE_SLUGS: Record<RecordType, string> = { smlouva: 'smlouvy', objednavka: 'objednavky', faktura: 'faktury' };
+
+/** The folder of the platform-wide files; organisations' folders are their IČO (8 digits), so this cannot clash. */
+export const PLATFORM_SCOPE = 'vse';
+
+export const FORMAT_LABELS: Record<ExportFormat, string> = {
+  csv: 'CSV (standard)',
+  excel: 'CSV pro Excel',
+  ndjson: 'NDJSON s historií verzí',
+  ocds: 'OCDS',
+};
+
+export const MEDIA_TYPES: Record<string, string> = {
+  '.csv': 'text/csv; charset=utf-8',
+  '.ndjson': 'application/x-ndjson',
+  '.json': 'application/json',
+};
+
+export function mediaTypeOf(path: string): string {
+  const dot = path.lastIndexOf('.');
+  return MEDIA_TYPES[path.slice(dot)] ?? 'application/octet-stream';
+}
+
+export interface ExportFileEntry {
+  /** Relative to the export directory, with forward slashes: `vse/smlouvy.csv`, `00231401/faktury.ndjson`. */
+  path: string;
+  /** IČO of the organisation, or null for the platform-wide file. */
+  organization: string | null;
+  type: RecordType | null;
+  format: ExportFormat;
+  /** Data rows (records; OCDS: releases or records), without the header. */
+  rows: number;
+  bytes: number;
+  sha256: string;
+  /** Whether a row names a natural person (a party of type fyzicka or fyzicka-podnikajici): the catalog marks it. */
+  personalData: boolean;
+  generatedAt: string;
+}
+
+export interface ExportIndex {
+  generatedAt: string;
+  standardVersion: string;
+  files: ExportFileEntry[];
+}
+
+export function filePath(organizationIco: string | null, type: RecordType, format: Exclude<ExportFormat, 'ocds'>): string {
+  const scope = organizationIco ?? PLATFORM_SCOPE;
+  const slug = TYPE_SLUGS[type];
+  if (format === 'csv') return `${scope}/${slug}.csv`;
+  if (format === 'excel') return `${scope}/${slug}-excel.csv`;
+  return `${scope}/${slug}.ndjson`;
+}
+
+export function ocdsPath(organizationIco: string | null, kind: 'releases' | 'records'): string {
+  return `${organizationIco ?? PLATFORM_SCOPE}/ocds-${kind}.json`;
+}
+
+/** Index entries of the previous run that this run did not regenerate stay, so a partial run keeps the rest listed. */
+export function mergeIndex(previous: ExportIndex | null, written: ExportFileEntry[], generatedAt: string, standardVersion: string): ExportIndex {
+  const byPath = new Map((previous?.files ?? []).map((file) => [file.path, file]));
+  for (const file of written) byPath.set(file.path, file);
+  const files = [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path));
+  return { generatedAt, standardVersion, files };
+}
+
+type Accessor = { list: null; key: string; decimal: boolean } | { list: string; index: number; member: string; decimal: false };
+
+const AMOUNT_KEYS = new Set(['hodnotaBezDph', 'hodnotaVcetneDph']);
+
+/** Formats records of one type as CSV lines with a fixed set of numbered party and attachment columns. */
+export class CsvRowFormatter {
+  readonly columns: string[];
+  private readonly accessors: Accessor[];
+  private readonly delimiter: string;
+
+  constructor(
+    type: RecordType,
+    slots: { strany: number; prilohy: number },
+    private readonly excel: boolean,
+  ) {
+    this.columns = csvColumns(type, { strany: Math.max(1, slots.strany), prilohy: Math.max(1, slots.prilohy) });
+    this.delimiter = excel ? ';' : ',';
+    this.accessors = this.columns.map((column): Accessor => {
+      const match = /^(\w+)\.(\d+)\.(\w+)$/.exec(column);
+      if (match) return { list: match[1]!, index: Number(match[2]) - 1, member: match[3]!, decimal: false };
+      return { list: null, key: column, decimal: excel && AMOUNT_KEYS.has(column) };
+    });
+  }
+
+  /** The header line; the Excel variant starts with a byte order mark so Excel reads UTF-8. */
+  header(): string {
+    return (this.excel ? '\ufeff' : '') + this.columns.join(this.delimiter) + '\r\n';
+  }
+
+  row(record: Record<string, unknown>): string {
+    let line = '';
+    const accessors = this.accessors;
+    for (let i = 0; i < accessors.length; i++) {
+      const accessor = accessors[i]!;
+      let value: unknown;
+      if (accessor.list === null) {
+        value = record[accessor.key];
+      } else {
+        const list = record[accessor.list] as Array<Record<string, unknown>> | undefined;
+        value = list === undefined ? undefined : list[accessor.index]?.[accessor.member];
+      }
+      if (i > 0) line += this.delimiter;
+      if (value === undefined || value === null) continue;
+      let text = typeof value === 'string' ? value : String(value);
+      if (accessor.decimal) text = text.replace('.', ',');
+      else if (this.excel) text = defuseFormula(text);
+      line += this.excel ? excelField(text) : csvField(text);
+    }
+    return line + '\r\n';
+  }
+}
+
+const EXCEL_NEEDS_QUOTES = /[";\r\n]/;
+
+function excelField(value: string): string {
+  if (!EXCEL_NEEDS_QUOTES.test(value)) return value;
+  return `"${value.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Excel runs a cell that starts with = + @ (or - followed by a non-digit) as a formula: the Excel variant puts an
+ * apostrophe before such text, as OWASP advises for CSV injection. The standard CSV keeps values exactly.
+ */
+export function defuseFormula(text: string): string {
+  const first = text.charCodeAt(0);
+  if (first === 61 || first === 43 || first === 64 || first === 9 || first === 13) return `'${text}`;
+  if (first === 45 && text.length > 1 && !/^-\d/.test(text)) return `'${text}`;
+  return text;
+}
+
+export interface NdjsonVersion {
+  versionNo: number;
+  change: string;
+  publishedAt: string;
+  quality: string;
+  note: string | null;
+  /** The version's public content as stored (JSON text of the standard record). */
+  content: string;
+}
+
+export interface NdjsonRecord {
+  organizationIco: string;
+  organizationName: string;
+  id: string;
+  type: string;
+  status: string;
+  withdrawalReason: string | null;
+  withdrawnAt: string | null;
+  firstPublishedAt: string;
+  updatedAt: string;
+  currentVersion: number;
+  versions: NdjsonVersion[];
+}
+
+/**
+ * One NDJSON line in the API's record shape. Stored contents are spliced in as they are: they are JSON already,
+ * and parsing them only to serialise them again would halve the export's speed.
+ */
+export function ndjsonLine(record: NdjsonRecord): string {
+  const current = record.versions[record.versions.length - 1]!;
+  let versions = '';
+  for (let i = 0; i < record.versions.length; i++) {
+    const version = record.versions[i]!;
+    if (i > 0) versions += ',';
+    versions += `{"version":${version.versionNo},"change":${JSON.stringify(version.change)},"publishedAt":${JSON.stringify(version.publishedAt)},"quality":${JSON.stringify(version.quality)},"note":${JSON.stringify(version.note)},"record":${version.content}}`;
+  }
+  return (
+    `{"organization":{"ico":${JSON.stringify(record.organizationIco)},"name":${JSON.stringify(record.organizationName)}}` +
+    `,"id":${JSON.stringify(record.id)},"type":${JSON.stringify(record.type)},"status":${JSON.stringify(record.status)}` +
+    `,"withdrawalReason":${JSON.stringify(record.withdrawalReason)},"withdrawnAt":${JSON.stringify(record.withdrawnAt)}` +
+    `,"firstPublishedAt":${JSON.stringify(record.firstPublishedAt)},"updatedAt":${JSON.stringify(record.updatedAt)}` +
+    `,"currentVersion":${record.currentVersion},"record":${current.content},"versions":[${versions}]}\n`
+  );
+}
+
+export const ALL_TYPES: readonly RecordType[] = RECORD_TYPES;

@@ -1,0 +1,141 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../db/testing.ts';
+import { contract, items, makeOrganization, testContext } from '../testing/factories.ts';
+import { bytesSource } from '../imports/source.ts';
+import type { AppContext } from '../context.ts';
+import type { Organization } from '../organizations/service.ts';
+
+const databases: TestDatabase[] = [];
+const directories: string[] = [];
+
+async function freshContext(): Promise<{ ctx: AppContext; dir: string }> {
+  const database = await createTestDatabase();
+  databases.push(database);
+  const dir = mkdtempSync(join(tmpdir(), 'om-export-'));
+  directories.push(dir);
+  return { ctx: testContext(database.db, { EXPORT_DIR: dir }), dir };
+}
+
+let ctx: AppContext;
+let dir: string;
+
+beforeAll(async () => {
+  ({ ctx, dir } = await freshContext());
+});
+afterAll(async () => {
+  for (const database of databases) await database.cleanup();
+  for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+});
+
+function invoice(fields: Record<string, unknown>) {
+  const { datumUzavreni: _c, ...rest } = contract(fields);
+  return { ...rest, typ: 'faktura', datumVystaveni: '2024-06-10', ...fields };
+}
+
+async function publishTown(context: AppContext, organization: Organization): Promise<void> {
+  await context.register.publish(
+    organization,
+    items([
+      contract({
+        id: 'SML-1',
+        predmet: 'Oprava "staré" školy, 2. etapa;\nvčetně střechy',
+        strany: [
+          { nazev: 'Stavby Novák s.r.o.', ico: '25596641', typOsoby: 'pravnicka' },
+          { nazev: 'Projekty Dvořák, a.s.', ico: '27082440', typOsoby: 'pravnicka', role: 'prijemce' },
+        ],
+        prilohy: [
+          { nazev: 'smlouva.pdf', url: 'https://example.cz/smlouva.pdf', typMedia: 'application/pdf' },
+          { nazev: 'dodatek.pdf', url: 'https://example.cz/dodatek.pdf' },
+          { nazev: 'priloha.pdf', sha256: 'a'.repeat(64) },
+        ],
+      }),
+      contract({ id: 'SML-2', predmet: 'Nájem sálu', hodnotaBezDph: undefined, hodnotaVcetneDph: undefined, cenaNeuvedena: true, duvodNeuvedeniCeny: 'obchodní tajemství' }),
+      contract({ id: 'SML-3', predmet: 'Bude znepřístupněna' }),
+      invoice({ id: 'FA-1', predmet: 'Dobropis', hodnotaBezDph: '-1000.50', hodnotaVcetneDph: '-1210.61', smlouva: 'SML-1' }),
+    ]),
+    { source: 'test' },
+  );
+  await context.register.publish(organization, items([contract({ id: 'SML-2', predmet: 'Nájem sálu (opraveno)', hodnotaBezDph: undefined, hodnotaVcetneDph: undefined, cenaNeuvedena: true, duvodNeuvedeniCeny: 'obchodní tajemství' })]), { source: 'test' });
+  await context.register.withdraw(organization, 'SML-3', 'Zveřejněno omylem', { source: 'test' });
+}
+
+describe('bulk export', () => {
+  it('writes CSV, Excel CSV and NDJSON per organisation and type, indexed with sha256 and row counts', async () => {
+    const organization = await makeOrganization(ctx, { name: 'Město Exportov' });
+    await publishTown(ctx, organization);
+    const result = await ctx.exports.run({ organizations: [organization.ico] });
+    expect(result.records).toBe(4);
+    const paths = result.index.files.map((f) => f.path).filter((p) => p.startsWith(organization.ico));
+    expect(paths).toEqual(
+      [`${organization.ico}/faktury-excel.csv`, `${organization.ico}/faktury.csv`, `${organization.ico}/faktury.ndjson`, `${organization.ico}/smlouvy-excel.csv`, `${organization.ico}/smlouvy.csv`, `${organization.ico}/smlouvy.ndjson`].sort(),
+    );
+    for (const file of result.index.files) {
+      const bytes = readFileSync(join(dir, file.path));
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
+      expect(bytes.length).toBe(file.bytes);
+    }
+    const csv = readFileSync(join(dir, organization.ico, 'smlouvy.csv'), 'utf8');
+    const entry = (path: string) => result.index.files.find((f) => f.path === `${organization.ico}/${path}`)!;
+    // The withdrawn contract is not in the CSV (the standard has no withdrawal), but it is in the NDJSON with its history.
+    expect(entry('smlouvy.csv').rows).toBe(2);
+    expect(entry('smlouvy.ndjson').rows).toBe(3);
+    expect(csv.split('\r\n')[0]).toContain('strany.2.nazev');
+    expect(csv).toContain('prilohy.3.sha256');
+    expect(csv).not.toContain('strany.3.nazev');
+    expect(csv).toContain('"Oprava ""staré"" školy, 2. etapa;\nvčetně střechy"');
+    const excel = readFileSync(join(dir, organization.ico, 'faktury-excel.csv'), 'utf8');
+    expect(excel.startsWith('\ufefftyp;id;')).toBe(true);
+    expect(excel).toContain(';-1000,50;-1210,61;');
+    const lines = readFileSync(join(dir, organization.ico, 'smlouvy.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const corrected = lines.find((l) => l.id === 'SML-2');
+    expect(corrected.versions.map((v: { change: string }) => v.change)).toEqual(['created', 'corrected']);
+    expect(corrected.record.predmet).toBe('Nájem sálu (opraveno)');
+    const withdrawn = lines.find((l) => l.id === 'SML-3');
+    expect(withdrawn).toMatchObject({ status: 'withdrawn', withdrawalReason: 'Zveřejněno omylem', currentVersion: 2 });
+  });
+
+  it('round-trips: the CSV imported into an empty database exports byte for byte the same', async () => {
+    const organization = await makeOrganization(ctx, { name: 'Město Kolečko' });
+    await publishTown(ctx, organization);
+    await ctx.exports.run({ organizations: [organization.ico], formats: ['csv', 'excel'] });
+    const first = {
+      contracts: readFileSync(join(dir, organization.ico, 'smlouvy.csv')),
+      invoices: readFileSync(join(dir, organization.ico, 'faktury.csv')),
+      excel: readFileSync(join(dir, organization.ico, 'smlouvy-excel.csv')),
+    };
+
+    const empty = await freshContext();
+    const twin = await empty.ctx.organizations.create({ ico: organization.ico, name: organization.name, kind: 'obec' });
+    for (const [name, bytes] of [['smlouvy.csv', first.contracts], ['faktury.csv', first.invoices]] as const) {
+      const imported = await empty.ctx.tableImport.importTable(twin, bytesSource(name, bytes), { actor: 'test' });
+      expect(imported.rejected).toBe(0);
+      expect(imported.issues).toEqual([]);
+    }
+    await empty.ctx.exports.run({ organizations: [organization.ico], formats: ['csv', 'excel'] });
+    expect(readFileSync(join(empty.dir, organization.ico, 'smlouvy.csv'), 'utf8')).toBe(first.contracts.toString('utf8'));
+    expect(readFileSync(join(empty.dir, organization.ico, 'smlouvy.csv')).equals(first.contracts)).toBe(true);
+    expect(readFileSync(join(empty.dir, organization.ico, 'faktury.csv')).equals(first.invoices)).toBe(true);
+    expect(readFileSync(join(empty.dir, organization.ico, 'smlouvy-excel.csv')).equals(first.excel)).toBe(true);
+  });
+
+  it('writes the platform-wide files over all organisations and keeps earlier index entries on a partial run', async () => {
+    const a = await makeOrganization(ctx, { name: 'Obec Áčko' });
+    const b = await makeOrganization(ctx, { name: 'Obec Béčko' });
+    await ctx.register.publish(a, items([contract({ id: 'A-1' })]), { source: 'test' });
+    await ctx.register.publish(b, items([contract({ id: 'B-1', strany: [{ nazev: 'X', ico: '25596641' }, { nazev: 'Y' }] })]), { source: 'test' });
+    const all = await ctx.exports.run();
+    const platform = all.index.files.find((f) => f.path === 'vse/smlouvy.csv')!;
+    const text = readFileSync(join(dir, 'vse/smlouvy.csv'), 'utf8');
+    expect(text).toContain('A-1');
+    expect(text).toContain('B-1');
+    expect(platform.rows).toBe(text.trim().split('\r\n').length - 1);
+    expect(all.index.files.some((f) => f.path === 'vse/objednavky.ndjson')).toBe(true);
+    const partial = await ctx.exports.run({ organizations: [a.ico], formats: ['ndjson'] });
+    expect(partial.index.files.some((f) => f.path === 'vse/smlouvy.csv')).toBe(true);
+    expect(partial.index.files.find((f) => f.path === `${a.ico}/smlouvy.ndjson`)!.generatedAt).toBe(partial.index.generatedAt);
+  });
+});
