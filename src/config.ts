@@ -24,6 +24,8 @@ export interface Config {
   ocdsPrefix: string;
   /** IČO of the association running the platform, named as publisher of the platform-wide datasets; optional. */
   publisherIco: string | null;
+  /** API requests per minute and client (token or address); 0 turns the limit off. */
+  apiRateLimit: number;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -47,7 +49,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^ocds-[a-z0-9]{6}$/i.test(ocdsPrefix)) throw new Error(`OCDS_PREFIX must be "ocds-" and six letters or digits, got "${ocdsPrefix}"`);
   const publisherIco = env.PUBLISHER_ICO?.trim() || null;
   if (publisherIco !== null && !/^\d{8}$/.test(publisherIco)) throw new Error(`PUBLISHER_ICO must be 8 digits, got "${publisherIco}"`);
-  return { port, host, dataDir, databaseUrl, baseUrl, logLevel, harvestIntervalMs, harvestAllowPrivate, contactEmail, exportDir, exportTime, ocdsPrefix, publisherIco };
+  const apiRateLimit = Number(env.API_RATE_LIMIT ?? 600);
+  if (!Number.isInteger(apiRateLimit) || apiRateLimit < 0) throw new Error(`API_RATE_LIMIT must be a whole number of requests per minute, got "${env.API_RATE_LIMIT}"`);
+  return { port, host, dataDir, databaseUrl, baseUrl, logLevel, harvestIntervalMs, harvestAllowPrivate, contactEmail, exportDir, exportTime, ocdsPrefix, publisherIco, apiRateLimit };
 }
 
 /** `HH:MM` (UTC), `off` or empty for never; the default is 03:00, when towns rarely publish. */

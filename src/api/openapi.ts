@@ -4,7 +4,11 @@ import { ERROR_CODES } from '../errors.ts';
 import { jsonSchemaFile } from '../standard/json-schema.ts';
 import { STANDARD_VERSION } from '../standard/schema.ts';
 import {
+  changeListSchema,
+  changesQuery,
   errorSchema,
+  organizationListQuery,
+  organizationListSchema,
   organizationSchema,
   publishQuery,
   publishReportSchema,
@@ -45,7 +49,34 @@ const errorResponses = (...codes: Array<keyof typeof ERROR_CODES>): Json => {
   return out;
 };
 
-const ok = (description: string, ref: string): Json => ({ description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const ETAG_HEADER: Json = { ETag: { description: 'Silný validátor odpovědi; pošlete ho v If-None-Match a při beze změny dostanete 304.', schema: { type: 'string' } } };
+
+const ok = (description: string, ref: string): Json => ({ description, headers: ETAG_HEADER, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+
+/** A list answer: JSON, or the same page as CSV (format=csv or Accept: text/csv) with the next page in Link. */
+const okList = (description: string, ref: string): Json => ({
+  description,
+  headers: { ...ETAG_HEADER, Link: { description: 'U CSV: adresa další stránky (rel="next").', schema: { type: 'string' } } },
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } }, 'text/csv': { schema: { type: 'string' } } },
+});
+
+const notModified: Json = { '304': { description: 'Beze změny proti If-None-Match.' } };
+
+/** Every operation can be refused by the rate limit. */
+function withRateLimit(paths: Record<string, Record<string, Json>>): Record<string, Record<string, Json>> {
+  for (const [path, methods] of Object.entries(paths)) {
+    if (!path.startsWith('/api/')) continue;
+    for (const operation of Object.values(methods)) {
+      const responses = operation.responses as Json;
+      responses['429'] = {
+        description: 'rate_limited: příliš mnoho požadavků; počkejte počet sekund z Retry-After.',
+        headers: { 'Retry-After': { schema: { type: 'integer' } }, 'RateLimit-Limit': { schema: { type: 'integer' } }, 'RateLimit-Remaining': { schema: { type: 'integer' } } },
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
+    }
+  }
+  return paths;
+}
 
 const recordBody: Json = {
   required: true,
@@ -65,7 +96,7 @@ export function buildOpenApi(baseUrl: string): Json {
     info: {
       title: 'Otevřená města – API registru smluv, objednávek a faktur',
       version: '1.0.0',
-      description: `Čtení a publikace záznamů podle standardu Otevřená města ${STANDARD_VERSION}. Chyby mají stabilní kódy (viz schéma Error). Zápis vyžaduje token organizace v hlavičce Authorization: Bearer.`,
+      description: `Čtení a publikace záznamů podle standardu Otevřená města ${STANDARD_VERSION}. Čtení je volné (CORS), seznamy se stránkují kurzorem (nextCursor) a umějí výběr polí (fields) i CSV. Odpovědi nesou ETag pro podmíněné GET. Počet požadavků na klienta je omezen (429 s Retry-After). Chyby mají stabilní kódy (viz schéma Error). Zápis vyžaduje token organizace v hlavičce Authorization: Bearer.`,
     },
     servers: [{ url: baseUrl }],
     components: {
@@ -78,6 +109,8 @@ export function buildOpenApi(baseUrl: string): Json {
             .join(' | ')}`,
         },
         Organization: jsonSchema(organizationSchema),
+        OrganizationList: jsonSchema(organizationListSchema),
+        ChangeList: jsonSchema(changeListSchema),
         RecordList: jsonSchema(recordListSchema),
         RecordDetail: jsonSchema(recordDetailSchema),
         PublishReport: jsonSchema(publishReportSchema),
@@ -86,16 +119,21 @@ export function buildOpenApi(baseUrl: string): Json {
         RecordFile: recordFile,
       },
     },
-    paths: {
+    paths: withRateLimit({
       '/api/v1/organizations': {
         get: {
-          summary: 'Seznam organizací',
+          summary: 'Seznam organizací podle IČO, stránkovaný kurzorem',
           operationId: 'listOrganizations',
-          parameters: [
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
-            { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0 } },
-          ],
-          responses: { '200': { description: 'Organizace', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Organization' } }, total: { type: 'integer' } } } } } } },
+          parameters: queryParameters(organizationListQuery),
+          responses: { '200': okList('Stránka organizací', 'OrganizationList'), ...notModified, ...errorResponses('bad_request') },
+        },
+      },
+      '/api/v1/changes': {
+        get: {
+          summary: 'Změny v pořadí uložení (nové záznamy, nové verze, znepřístupnění); zrcadlo pokračuje parametrem since',
+          operationId: 'listChanges',
+          parameters: queryParameters(changesQuery),
+          responses: { '200': ok('Stránka změn', 'ChangeList'), ...notModified, ...errorResponses('bad_request', 'not_found') },
         },
       },
       '/api/v1/organizations/{ico}': {
@@ -103,7 +141,7 @@ export function buildOpenApi(baseUrl: string): Json {
           summary: 'Organizace podle IČO',
           operationId: 'getOrganization',
           parameters: [pathParam('ico', 'IČO organizace')],
-          responses: { '200': ok('Organizace', 'Organization'), ...errorResponses('not_found') },
+          responses: { '200': ok('Organizace', 'Organization'), ...notModified, ...errorResponses('not_found') },
         },
       },
       '/api/v1/records': {
@@ -111,7 +149,7 @@ export function buildOpenApi(baseUrl: string): Json {
           summary: 'Záznamy všech organizací s filtry a stránkováním kurzorem (nejnovější první)',
           operationId: 'listRecords',
           parameters: queryParameters(recordListQuery),
-          responses: { '200': ok('Stránka záznamů', 'RecordList'), ...errorResponses('bad_request', 'not_found') },
+          responses: { '200': okList('Stránka záznamů', 'RecordList'), ...notModified, ...errorResponses('bad_request', 'not_found') },
         },
       },
       '/api/v1/organizations/{ico}/records': {
@@ -119,7 +157,7 @@ export function buildOpenApi(baseUrl: string): Json {
           summary: 'Záznamy jedné organizace',
           operationId: 'listOrganizationRecords',
           parameters: [pathParam('ico', 'IČO organizace'), ...queryParameters(recordListQuery.omit({ organization: true }))],
-          responses: { '200': ok('Stránka záznamů', 'RecordList'), ...errorResponses('bad_request', 'not_found') },
+          responses: { '200': okList('Stránka záznamů', 'RecordList'), ...notModified, ...errorResponses('bad_request', 'not_found') },
         },
         post: {
           summary: 'Publikovat záznamy (vytvořit, nová verze, beze změny, odmítnuto)',
@@ -138,7 +176,7 @@ export function buildOpenApi(baseUrl: string): Json {
           summary: 'Záznam se všemi verzemi a rozdíly mezi nimi',
           operationId: 'getRecord',
           parameters: [pathParam('ico', 'IČO organizace'), pathParam('id', 'Identifikátor záznamu (URL-kódovaný)')],
-          responses: { '200': ok('Záznam', 'RecordDetail'), ...errorResponses('not_found') },
+          responses: { '200': ok('Záznam', 'RecordDetail'), ...notModified, ...errorResponses('not_found') },
         },
       },
       '/api/v1/organizations/{ico}/records/{id}/withdraw': {
@@ -163,6 +201,6 @@ export function buildOpenApi(baseUrl: string): Json {
       '/healthz': {
         get: { summary: 'Stav služby (odpovídá, jakmile je databáze dostupná)', operationId: 'health', responses: { '200': { description: 'OK' }, '503': { description: 'Databáze nedostupná' } } },
       },
-    },
+    }),
   };
 }

@@ -2,6 +2,9 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { etag } from 'hono/etag';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { AppContext } from '../context.ts';
@@ -9,11 +12,15 @@ import type { RecordListFilter } from '../register/repository.ts';
 import { decimalToHalere } from '../shared/money.ts';
 import { searchTokens } from '../shared/text.ts';
 import { formatFromContentType, type InputFormat } from '../publishing/input.ts';
-import { apiDetail, apiListItem, apiOrganization } from './present.ts';
-import { publishQuery, recordListQuery, withdrawBody } from './schemas.ts';
+import { apiDetail, apiListItem, apiOrganization, recordPath } from './present.ts';
+import { changesQuery, organizationListItemSchema, organizationListQuery, publishQuery, recordListItemSchema, recordListQuery, withdrawBody } from './schemas.ts';
+import { csvPage, parseFields, pickFields, wantsCsv } from './listing.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { buildOpenApi } from './openapi.ts';
 
 export const MAX_BODY_BYTES = 100 * 1024 * 1024;
+
+const etagMiddleware = etag();
 
 function parseQuery<T extends z.ZodType>(c: Context, schema: T): z.output<T> {
   const result = schema.safeParse(c.req.query());
@@ -42,6 +49,35 @@ function bodyFormat(c: Context): InputFormat | undefined {
   return format;
 }
 
+function clientKey(c: Context): string {
+  const token = bearerToken(c);
+  if (token) return `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+  try {
+    return `ip:${getConnInfo(c).remote.address ?? 'unknown'}`;
+  } catch {
+    // Requests made in-process (tests) have no socket.
+    return 'ip:unknown';
+  }
+}
+
+/** A list page as JSON, or as CSV with the next page in a Link header; with only the asked fields either way. */
+function listResponse(c: Context, items: Array<Record<string, unknown>>, allowed: readonly string[], query: { fields?: string; format?: string }, nextCursor: string | null, extra: Record<string, unknown> = {}): Response {
+  const fields = parseFields(query.fields, allowed);
+  const shaped = pickFields(items, fields);
+  if (wantsCsv(query.format, c.req.header('accept'))) {
+    if (nextCursor) {
+      const next = new URL(c.req.url);
+      next.searchParams.set('cursor', nextCursor);
+      c.header('link', `<${next.pathname}${next.search}>; rel="next"`);
+    }
+    return c.body(csvPage(shaped, fields ?? allowed), 200, { 'content-type': 'text/csv; charset=utf-8' });
+  }
+  return c.json({ items: shaped, nextCursor, ...extra });
+}
+
+const RECORD_FIELDS = Object.keys(recordListItemSchema.shape);
+const ORGANIZATION_FIELDS = Object.keys(organizationListItemSchema.shape);
+
 export function listFilter(query: z.output<typeof recordListQuery>, organizationIds?: number[]): RecordListFilter {
   const amount = (value: string | undefined) => (value === undefined ? undefined : (decimalToHalere(value) ?? undefined));
   return {
@@ -60,18 +96,49 @@ export function listFilter(query: z.output<typeof recordListQuery>, organization
 export function apiRoutes(ctx: AppContext): Hono {
   const api = new Hono();
   const base = ctx.config.baseUrl;
-  api.use('/v1/*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Authorization', 'Content-Type'] }));
+  api.use(
+    '/v1/*',
+    cors({
+      origin: '*',
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
+      exposeHeaders: ['ETag', 'Link', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining'],
+    }),
+  );
+
+  const limiter = ctx.config.apiRateLimit > 0 ? new RateLimiter(ctx.config.apiRateLimit) : null;
+  api.use('*', async (c, next) => {
+    if (!limiter || c.req.method === 'OPTIONS') return next();
+    const decision = limiter.take(clientKey(c), Date.now());
+    if (!decision.allowed) {
+      c.header('retry-after', String(decision.retryAfterSeconds));
+      c.header('ratelimit-limit', String(decision.limit));
+      c.header('ratelimit-remaining', '0');
+      throw new AppError('rate_limited', `Příliš mnoho požadavků. Zkuste to znovu za ${decision.retryAfterSeconds} s.`, `rate limit exceeded for ${clientKey(c)}`);
+    }
+    await next();
+    c.header('ratelimit-limit', String(decision.limit));
+    c.header('ratelimit-remaining', String(decision.remaining));
+  });
+  // Answers are hashed into a strong ETag; a matching If-None-Match gets 304 without a body.
+  api.use('/v1/*', async (c, next) => (c.req.method === 'GET' ? etagMiddleware(c, next) : next()));
 
   api.get('/openapi.json', (c) => c.json(buildOpenApi(base)));
 
   api.get('/v1/organizations', async (c) => {
-    const limit = Math.min(Number(c.req.query('limit') ?? 100) || 100, 1000);
-    const offset = Math.max(Number(c.req.query('offset') ?? 0) || 0, 0);
-    const organizations = await ctx.organizations.list({ limit, offset });
-    return c.json({
-      items: organizations.map((o) => ({ ...apiOrganization(o, base, o.parentIco), recordCount: o.recordCount })),
-      total: await ctx.organizations.count(),
-    });
+    const query = parseQuery(c, organizationListQuery);
+    const limit = Math.min(Math.max(Number(query.limit ?? 100), 1), 1000);
+    const [page, total] = await Promise.all([ctx.organizations.page({ cursor: query.cursor, limit, kind: query.kind }), ctx.organizations.count()]);
+    const items = page.items.map((o) => ({ ...apiOrganization(o, base, o.parentIco), recordCount: o.recordCount, lastUpdatedAt: o.lastUpdatedAt }));
+    return listResponse(c, items, ORGANIZATION_FIELDS, query, page.nextCursor, { total });
+  });
+
+  api.get('/v1/changes', async (c) => {
+    const query = parseQuery(c, changesQuery);
+    const limit = Math.min(Math.max(Number(query.limit ?? 500), 1), 1000);
+    const organization = query.organization ? await ctx.organizations.getByIco(query.organization) : undefined;
+    const page = await ctx.register.changes(Number(query.since ?? 0), limit, organization?.id);
+    return c.json({ ...page, items: page.items.map((item) => ({ ...item, url: base + recordPath(item.organizationIco, item.id) })) });
   });
 
   api.get('/v1/organizations/:ico', async (c) => {
@@ -86,7 +153,7 @@ export function apiRoutes(ctx: AppContext): Hono {
     if (!ids && query.organization) ids = [(await ctx.organizations.getByIco(query.organization)).id];
     const limit = Math.min(Math.max(Number(query.limit ?? 50), 1), 500);
     const page = await ctx.register.list(listFilter(query, ids), { cursor: query.cursor, limit });
-    return c.json({ items: page.items.map((item) => apiListItem(item, base)), nextCursor: page.nextCursor });
+    return listResponse(c, page.items.map((item) => apiListItem(item, base)), RECORD_FIELDS, query, page.nextCursor);
   };
 
   api.get('/v1/records', (c) => listRecords(c));

@@ -5,6 +5,13 @@ import { ERROR_CODES } from '../errors.ts';
 
 const amountParam = z.string().regex(/^\d{1,15}(\.\d{1,2})?$/).meta({ description: 'Částka v Kč (desetinná tečka).' });
 
+const fieldsParam = z
+  .string()
+  .regex(/^[a-zA-Z]+(,[a-zA-Z]+)*$/)
+  .max(500)
+  .meta({ description: 'Výběr polí položek, oddělených čárkou (např. id,subject,date); neznámé pole je chyba bad_request.' });
+const formatParam = z.enum(['json', 'csv']).meta({ description: 'csv: stránka jako CSV (UTF-8, RFC 4180); další stránka v hlavičce Link rel="next". Totéž zařídí Accept: text/csv.' });
+
 export const recordListQuery = z.strictObject({
   organization: z.string().regex(/^\d{8}$/).optional().meta({ description: 'IČO publikující organizace.' }),
   type: z.enum(RECORD_TYPES).optional().meta({ description: 'Typ záznamu.' }),
@@ -17,6 +24,41 @@ export const recordListQuery = z.strictObject({
   includeWithdrawn: z.enum(['true', 'false']).optional().meta({ description: 'Zahrnout znepřístupněné záznamy.' }),
   cursor: z.string().max(200).optional().meta({ description: 'Kurzor další stránky z odpovědi (nextCursor).' }),
   limit: z.string().regex(/^\d{1,3}$/).optional().meta({ description: 'Počet záznamů na stránku (1–500, výchozí 50).' }),
+  fields: fieldsParam.optional(),
+  format: formatParam.optional(),
+});
+
+export const organizationListQuery = z.strictObject({
+  kind: z.string().max(50).optional().meta({ description: 'Druh organizace (obec, kraj, prispevkova-organizace, …).' }),
+  cursor: z.string().regex(/^\d{8}$/).optional().meta({ description: 'Kurzor další stránky z odpovědi (nextCursor).' }),
+  limit: z.string().regex(/^\d{1,4}$/).optional().meta({ description: 'Počet organizací na stránku (1–1000, výchozí 100).' }),
+  fields: fieldsParam.optional(),
+  format: formatParam.optional(),
+});
+
+export const changesQuery = z.strictObject({
+  since: z.string().regex(/^\d{1,15}$/).optional().meta({ description: 'Pořadové číslo (seq) poslední zpracované změny; bez něj od začátku. Pokračuje se hodnotou nextSince.' }),
+  organization: z.string().regex(/^\d{8}$/).optional().meta({ description: 'Jen změny jedné organizace (IČO).' }),
+  limit: z.string().regex(/^\d{1,4}$/).optional().meta({ description: 'Počet změn na stránku (1–1000, výchozí 500).' }),
+});
+
+export const changeSchema = z.object({
+  seq: z.number().int().meta({ description: 'Pořadí změny; roste v pořadí, v jakém byly změny uloženy.' }),
+  change: z.enum(['created', 'corrected', 'withdrawn']),
+  organizationIco: z.string(),
+  id: z.string(),
+  type: z.enum(RECORD_TYPES),
+  version: z.number().int(),
+  publishedAt: z.string(),
+  note: z.string().nullable(),
+  record: z.record(z.string(), z.unknown()).meta({ description: 'Obsah záznamu v této verzi podle standardu.' }),
+  url: z.string(),
+});
+
+export const changeListSchema = z.object({
+  items: z.array(changeSchema),
+  nextSince: z.number().int().meta({ description: 'Hodnota parametru since pro další dotaz.' }),
+  hasMore: z.boolean().meta({ description: 'true: další změny čekají, ptejte se hned znovu.' }),
 });
 
 export const publishQuery = z.strictObject({
@@ -86,6 +128,13 @@ export const organizationSchema = z.object({
   isDemo: z.boolean(),
   url: z.string(),
 });
+
+export const organizationListItemSchema = organizationSchema.extend({
+  recordCount: z.number().int(),
+  lastUpdatedAt: z.string().nullable(),
+});
+
+export const organizationListSchema = z.object({ items: z.array(organizationListItemSchema), nextCursor: z.string().nullable(), total: z.number().int() });
 
 export const recordListItemSchema = z.object({
   organizationIco: z.string(),

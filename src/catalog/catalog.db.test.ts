@@ -69,7 +69,7 @@ describe('the local open-data catalog', () => {
       expect(response.status, iri).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/ld+json; charset=utf-8');
       expect(response.headers.get('access-control-allow-origin')).toBe('*');
-      const dataset = await response.json();
+      const dataset = (await response.json()) as { iri: string; distribuce: Array<{ soubor_ke_stažení: string }> };
       expect(validateDataset(dataset), `${iri}: ${JSON.stringify(validateDataset.errors)}`).toBe(true);
       expect(dataset.iri).toBe(iri);
       for (const distribution of dataset.distribuce) {

@@ -370,13 +370,19 @@ async function cmdExport(args: string[]): Promise<number> {
   const unknown = formats?.filter((f) => !(EXPORT_FORMATS as readonly string[]).includes(f)) ?? [];
   if (unknown.length > 0) fail(`Neznámý formát ${unknown.join(', ')}; možnosti: ${EXPORT_FORMATS.join(', ')}.`);
   return withContext(async (ctx) => {
-    const progress = progressReporter('Export');
+    let progress: ReturnType<typeof progressReporter> | undefined;
+    const collect = periodicCollector(20_000);
     const result = await ctx.exports.run({
       formats: formats as Array<(typeof EXPORT_FORMATS)[number]> | undefined,
       organizations: values.org,
-      onProgress: (done, total) => progress.update(done, total === 0 ? 0 : done),
+      onProgress: (done, total) => {
+        // Records stand in for bytes: the bar's share and time left come from how many of the total are done.
+        progress ??= progressReporter('Export', { totalBytes: total });
+        progress.update(done, done);
+        collect(done);
+      },
     });
-    progress.finish();
+    progress?.finish();
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ records: result.records, files: result.files, seconds: result.seconds, directory: ctx.exports.directory })}\n`);
     } else {

@@ -28,3 +28,16 @@ export async function refreshStatistics(db: AnyDb, tables: string[]): Promise<vo
     for (const table of tables) await sql`analyze ${sql.table(table)}`.execute(db);
   }
 }
+
+/**
+ * Makes version ids follow commit order, which the changes feed relies on: a reader that has seen id N must never
+ * later see a smaller id appear. SQLite has one writer at a time already; on PostgreSQL concurrent transactions
+ * draw ids from the sequence in one order and commit in another, so writers of versions take a transaction-level
+ * lock first and hold it until they commit.
+ */
+export async function serializeVersionWrites(db: AnyDb): Promise<void> {
+  if (isPostgres(db)) await sql`select pg_advisory_xact_lock(${VERSION_LOCK_KEY})`.execute(db);
+}
+
+/** An arbitrary constant that names the lock; "om-versions" as a number. */
+const VERSION_LOCK_KEY = 7_236_911_055;

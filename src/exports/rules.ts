@@ -5,6 +5,7 @@
  */
 import { csvField } from '../shared/csv.ts';
 import { csvColumns } from '../standard/flat.ts';
+import { cellLayout, fillCells, type CellLayout } from './canonical.ts';
 import { RECORD_TYPES, type RecordType } from '../standard/schema.ts';
 
 export const EXPORT_FORMATS = ['csv', 'excel', 'ndjson', 'ocds'] as const;
@@ -75,7 +76,7 @@ export function mergeIndex(previous: ExportIndex | null, written: ExportFileEntr
   return { generatedAt, standardVersion, files };
 }
 
-type Accessor = { list: null; key: string; decimal: boolean } | { list: string; index: number; member: string; decimal: false };
+type Accessor = { list: null; key: string } | { list: string; index: number; member: string };
 
 const AMOUNT_KEYS = new Set(['hodnotaBezDph', 'hodnotaVcetneDph']);
 
@@ -84,6 +85,9 @@ export class CsvRowFormatter {
   readonly columns: string[];
   private readonly accessors: Accessor[];
   private readonly delimiter: string;
+  private readonly decimalColumns: boolean[];
+  private readonly layout: CellLayout;
+  private readonly cells: string[];
 
   constructor(
     type: RecordType,
@@ -94,9 +98,12 @@ export class CsvRowFormatter {
     this.delimiter = excel ? ';' : ',';
     this.accessors = this.columns.map((column): Accessor => {
       const match = /^(\w+)\.(\d+)\.(\w+)$/.exec(column);
-      if (match) return { list: match[1]!, index: Number(match[2]) - 1, member: match[3]!, decimal: false };
-      return { list: null, key: column, decimal: excel && AMOUNT_KEYS.has(column) };
+      if (match) return { list: match[1]!, index: Number(match[2]) - 1, member: match[3]! };
+      return { list: null, key: column };
     });
+    this.decimalColumns = this.columns.map((column) => excel && AMOUNT_KEYS.has(column));
+    this.layout = cellLayout(this.columns);
+    this.cells = new Array<string>(this.columns.length).fill('');
   }
 
   /** The header line; the Excel variant starts with a byte order mark so Excel reads UTF-8. */
@@ -105,10 +112,9 @@ export class CsvRowFormatter {
   }
 
   row(record: Record<string, unknown>): string {
-    let line = '';
-    const accessors = this.accessors;
-    for (let i = 0; i < accessors.length; i++) {
-      const accessor = accessors[i]!;
+    const cells = this.cells;
+    for (let i = 0; i < this.accessors.length; i++) {
+      const accessor = this.accessors[i]!;
       let value: unknown;
       if (accessor.list === null) {
         value = record[accessor.key];
@@ -116,12 +122,31 @@ export class CsvRowFormatter {
         const list = record[accessor.list] as Array<Record<string, unknown>> | undefined;
         value = list === undefined ? undefined : list[accessor.index]?.[accessor.member];
       }
+      cells[i] = value === undefined || value === null ? '' : String(value);
+    }
+    return this.line();
+  }
+
+  /** The line of a record's stored (canonical JSON) content, read without JSON.parse where its shape allows. */
+  rowFromContent(content: string): string {
+    this.cells.fill('');
+    if (fillCells(content, this.layout, this.cells)) return this.line();
+    return this.row(JSON.parse(content) as Record<string, unknown>);
+  }
+
+  private line(): string {
+    const cells = this.cells;
+    let line = '';
+    for (let i = 0; i < cells.length; i++) {
       if (i > 0) line += this.delimiter;
-      if (value === undefined || value === null) continue;
-      let text = typeof value === 'string' ? value : String(value);
-      if (accessor.decimal) text = text.replace('.', ',');
-      else if (this.excel) text = defuseFormula(text);
-      line += this.excel ? excelField(text) : csvField(text);
+      let text = cells[i]!;
+      if (text === '') continue;
+      if (this.excel) {
+        text = this.decimalColumns[i] ? text.replace('.', ',') : defuseFormula(text);
+        line += excelField(text);
+      } else {
+        line += csvField(text);
+      }
     }
     return line + '\r\n';
   }

@@ -1,7 +1,8 @@
 /**
- * Bulk files for each organisation and the whole platform: one pass over the register in (organisation, key)
- * order writes every file at once, at constant memory. Each file appears by an atomic rename; the index with
- * sha256 and row counts is replaced last.
+ * Bulk files for each organisation and the whole platform: one pass over the register in record order writes
+ * every file at once, at bounded memory. Each file appears by an atomic rename; the index with sha256 and row
+ * counts is replaced last. Rows follow the order records were first published, so a file imported elsewhere and
+ * exported again comes out the same.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,7 +14,9 @@ import { ExportRepository, type ExportRecordRow, type ExportScopeRow, type Expor
 import { CsvRowFormatter, filePath, mergeIndex, ndjsonLine, type ExportFileEntry, type ExportFormat, type ExportIndex, type NdjsonVersion } from './rules.ts';
 
 export const INDEX_FILE = 'index.json';
-const CHUNK = 5000;
+const CHUNK = 2000;
+/** Bytes all organisation files may buffer together; each gets an even share between 4 and 64 kB. */
+const ORGANIZATION_BUFFER_BYTES = 32 * 1024 * 1024;
 
 export interface ExportOptions {
   formats?: readonly ExportFormat[];
@@ -39,11 +42,11 @@ interface OpenFile {
 type TableFormat = Exclude<ExportFormat, 'ocds'>;
 
 /** The files of one scope (an organisation or the platform) and type, by format. */
-class ScopeFiles {
-  readonly files: OpenFile[] = [];
-  csv: OpenFile | null = null;
-  excel: OpenFile | null = null;
-  ndjson: OpenFile | null = null;
+interface ScopeFiles {
+  all: OpenFile[];
+  csv?: OpenFile;
+  excel?: OpenFile;
+  ndjson?: OpenFile;
 }
 
 export class ExportService {
@@ -71,34 +74,25 @@ export class ExportService {
     if (options.organizations) organizationIds = await Promise.all(options.organizations.map(async (ico) => (await this.organizations.getByIco(ico)).id));
     const scopes = await this.repository.scopes(organizationIds);
     const total = scopes.reduce((sum, scope) => sum + scope.records, 0);
-    const byOrganization = new Map<number, ExportScopeRow[]>();
-    for (const scope of scopes) {
-      const list = byOrganization.get(scope.organization_id) ?? [];
-      list.push(scope);
-      byOrganization.set(scope.organization_id, list);
-    }
+    const scopeOf = new Map<string, ExportScopeRow>(scopes.map((scope) => [`${scope.organization_id}:${scope.type}`, scope]));
+    const organizationBufferBytes = Math.min(64 * 1024, Math.max(4096, Math.floor(ORGANIZATION_BUFFER_BYTES / Math.max(1, scopes.length * formats.length))));
 
     const written: ExportFileEntry[] = [];
     const open: OpenFile[] = [];
-    const openFiles = async (ico: string | null, type: RecordType, slots: { strany: number; prilohy: number }): Promise<ScopeFiles> => {
-      const files = new ScopeFiles();
+    const openFiles = (ico: string | null, type: RecordType, slots: { strany: number; prilohy: number }): ScopeFiles => {
+      const files: ScopeFiles = { all: [] };
       for (const format of formats) {
         const path = filePath(ico, type, format);
         const formatter = format === 'ndjson' ? null : new CsvRowFormatter(type, slots, format === 'excel');
-        const opened: OpenFile = { entry: { path, organization: ico, type, format, rows: 0, personalData: false, generatedAt }, file: await AtomicFile.create(join(this.directory, path)), formatter };
-        if (formatter) opened.file.append(formatter.header());
+        // Thousands of organisation files are written at once: they hold no open descriptor between flushes.
+        const file = new AtomicFile(join(this.directory, path), ico === null ? {} : { lazy: true, bufferBytes: organizationBufferBytes });
+        const opened: OpenFile = { entry: { path, organization: ico, type, format, rows: 0, personalData: false, generatedAt }, file, formatter };
+        if (formatter) file.write(formatter.header());
         open.push(opened);
-        files.files.push(opened);
+        files.all.push(opened);
         files[format] = opened;
       }
       return files;
-    };
-    const commit = async (files: ScopeFiles) => {
-      for (const opened of files.files) {
-        const result = await opened.file.commit();
-        open.splice(open.indexOf(opened), 1);
-        written.push({ ...opened.entry, bytes: result.bytes, sha256: result.sha256 });
-      }
     };
 
     try {
@@ -107,46 +101,44 @@ export class ExportService {
         for (const type of RECORD_TYPES) {
           const ofType = scopes.filter((s) => s.type === type);
           const slots = { strany: Math.max(0, ...ofType.map((s) => s.max_parties ?? 0)), prilohy: Math.max(0, ...ofType.map((s) => s.max_attachments ?? 0)) };
-          platform.set(type, await openFiles(null, type, slots));
+          platform.set(type, openFiles(null, type, slots));
         }
       }
-      let currentOrganization = -1;
-      let organizationFiles = new Map<string, ScopeFiles>();
-      let after: { organizationId: number; key: string } | null = null;
+      const organizationFiles = new Map<string, ScopeFiles>();
+      let afterId = 0;
       let done = 0;
       for (;;) {
-        const rows = await this.repository.recordsAfter(after, CHUNK, organizationIds);
+        const rows = await this.repository.recordsAfter(afterId, CHUNK, { organizationIds, withHistoryColumns: formats.includes('ndjson') });
         if (rows.length === 0) break;
         const histories = formats.includes('ndjson') ? await this.histories(rows) : new Map<number, ExportVersionRow[]>();
         for (const row of rows) {
-          if (row.organization_id !== currentOrganization) {
-            for (const files of organizationFiles.values()) await commit(files);
-            organizationFiles = new Map();
-            currentOrganization = row.organization_id;
-            for (const scope of byOrganization.get(row.organization_id) ?? []) {
-              organizationFiles.set(scope.type, await openFiles(scope.ico, scope.type as RecordType, { strany: scope.max_parties ?? 0, prilohy: scope.max_attachments ?? 0 }));
-            }
+          const key = `${row.organization_id}:${row.type}`;
+          const scope = scopeOf.get(key)!;
+          let own = organizationFiles.get(key);
+          if (!own) {
+            own = openFiles(scope.ico, row.type as RecordType, { strany: scope.max_parties ?? 0, prilohy: scope.max_attachments ?? 0 });
+            organizationFiles.set(key, own);
           }
-          const scope = byOrganization.get(row.organization_id)!.find((s) => s.type === row.type)!;
-          const targets = [organizationFiles.get(row.type), platform.get(row.type)];
-          await this.writeRow(row, scope, targets, histories);
+          this.writeRow(row, scope, own, platform.get(row.type), histories);
         }
         done += rows.length;
-        const last = rows[rows.length - 1]!;
-        after = { organizationId: last.organization_id, key: last.record_key };
+        afterId = rows[rows.length - 1]!.id;
         await options.onProgress?.(done, total);
       }
-      for (const files of organizationFiles.values()) await commit(files);
-      for (const files of platform.values()) await commit(files);
+      for (const opened of [...open]) {
+        const result = opened.file.commit();
+        open.splice(open.indexOf(opened), 1);
+        written.push({ ...opened.entry, bytes: result.bytes, sha256: result.sha256 });
+      }
       const index = mergeIndex(await this.readIndex(), written, generatedAt, STANDARD_VERSION);
-      const indexFile = await AtomicFile.create(join(this.directory, 'index.json'));
-      await indexFile.write(`${JSON.stringify(index, null, 1)}\n`);
-      await indexFile.commit();
+      const indexFile = new AtomicFile(join(this.directory, INDEX_FILE), { durable: true });
+      indexFile.write(`${JSON.stringify(index, null, 1)}\n`);
+      indexFile.commit();
       const seconds = (performance.now() - started) / 1000;
       this.logger.info('bulk files written', { records: done, files: written.length, seconds: Number(seconds.toFixed(1)) });
       return { index, records: done, files: written.length, seconds };
     } catch (error) {
-      await Promise.all(open.map((opened) => opened.file.abort()));
+      for (const opened of open) opened.file.abort();
       throw error;
     }
   }
@@ -164,51 +156,49 @@ export class ExportService {
     return byRecord;
   }
 
-  private async writeRow(row: ExportRecordRow, scope: ExportScopeRow, targets: Array<ScopeFiles | undefined>, histories: Map<number, ExportVersionRow[]>): Promise<void> {
-    const flushes: AtomicFile[] = [];
-    // Parties are stored as given, so the type of person shows in the JSON text; no parse needed for NDJSON.
+  private writeRow(row: ExportRecordRow, scope: ExportScopeRow, own: ScopeFiles, platform: ScopeFiles | undefined, histories: Map<number, ExportVersionRow[]>): void {
+    // Parties are stored as given, so a natural person shows in the JSON text; hidden birth numbers show in redactions.
     const personal = row.content.includes('"typOsoby":"fyzicka') || row.redactions !== '[]';
-    if (row.status === 'published' && (targets[0]?.csv || targets[0]?.excel || targets[1]?.csv || targets[1]?.excel)) {
-      const record = JSON.parse(row.content) as Record<string, unknown>;
-      for (const target of targets) {
-        for (const opened of [target?.csv, target?.excel]) {
-          if (!opened) continue;
-          opened.entry.rows++;
-          if (personal) opened.entry.personalData = true;
-          if (opened.file.append(opened.formatter!.row(record))) flushes.push(opened.file);
-        }
+    const add = (opened: OpenFile | undefined, line: string) => {
+      if (!opened) return;
+      opened.entry.rows++;
+      if (personal) opened.entry.personalData = true;
+      opened.file.write(line);
+    };
+    if (row.status === 'published') {
+      for (const format of ['csv', 'excel'] as const) {
+        const mine = own[format];
+        const shared = platform?.[format];
+        const line = mine ? mine.formatter!.rowFromContent(row.content) : undefined;
+        add(mine, line!);
+        // The platform file may have more numbered columns than the organisation's; otherwise the line is the same.
+        if (shared) add(shared, line !== undefined && shared.formatter!.columns.length === mine!.formatter!.columns.length ? line : shared.formatter!.rowFromContent(row.content));
       }
     }
-    if (targets[0]?.ndjson || targets[1]?.ndjson) {
+    if (own.ndjson || platform?.ndjson) {
       const versions: NdjsonVersion[] = (histories.get(row.id) ?? [row]).map((version) => ({
         versionNo: 'version_no' in version ? version.version_no : row.current_version_no,
-        change: version.change,
-        publishedAt: version.published_at,
-        quality: version.quality,
-        note: version.note,
+        change: version.change!,
+        publishedAt: version.published_at!,
+        quality: version.quality!,
+        note: version.note ?? null,
         content: version.content,
       }));
       const line = ndjsonLine({
         organizationIco: scope.ico,
         organizationName: scope.name,
-        id: row.record_key,
+        id: row.record_key!,
         type: row.type,
         status: row.status,
-        withdrawalReason: row.withdrawal_reason,
-        withdrawnAt: row.withdrawn_at,
-        firstPublishedAt: row.first_published_at,
-        updatedAt: row.updated_at,
+        withdrawalReason: row.withdrawal_reason ?? null,
+        withdrawnAt: row.withdrawn_at ?? null,
+        firstPublishedAt: row.first_published_at!,
+        updatedAt: row.updated_at!,
         currentVersion: row.current_version_no,
         versions,
       });
-      for (const target of targets) {
-        const opened = target?.ndjson;
-        if (!opened) continue;
-        opened.entry.rows++;
-        if (personal) opened.entry.personalData = true;
-        if (opened.file.append(line)) flushes.push(opened.file);
-      }
+      add(own.ndjson, line);
+      add(platform?.ndjson, line);
     }
-    for (const file of flushes) await file.flush();
   }
 }

@@ -60,6 +60,23 @@ export class OrganizationRepository {
     return rows.map((row) => ({ ...row, record_count: Number(row.record_count), last_updated_at: row.last_updated_at ?? null, parent_ico: row.parent_ico ?? null }));
   }
 
+  /** Organisations in IČO order after `afterIco`, each with its parent's IČO and its number of records. */
+  async pageByIco(afterIco: string | null, limit: number, kind?: string): Promise<OrganizationStats[]> {
+    let query = this.db
+      .selectFrom('organizations as o')
+      .leftJoin('organizations as p', 'p.id', 'o.parent_id')
+      .selectAll('o')
+      .select((eb) => [
+        eb.selectFrom('records as r').whereRef('r.organization_id', '=', 'o.id').select((inner) => inner.fn.countAll<number>().as('n')).as('record_count'),
+        eb.selectFrom('records as r').whereRef('r.organization_id', '=', 'o.id').select((inner) => inner.fn.max('r.updated_at').as('u')).as('last_updated_at'),
+        'p.ico as parent_ico',
+      ]);
+    if (afterIco) query = query.where('o.ico', '>', afterIco);
+    if (kind) query = query.where('o.kind', '=', kind);
+    const rows = await query.orderBy('o.ico').limit(limit).execute();
+    return rows.map((row) => ({ ...row, record_count: Number(row.record_count ?? 0), last_updated_at: row.last_updated_at ?? null, parent_ico: row.parent_ico ?? null }));
+  }
+
   async count(): Promise<number> {
     const row = await this.db.selectFrom('organizations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);

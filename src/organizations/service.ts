@@ -80,6 +80,16 @@ export class OrganizationService {
     return rows.map((row) => ({ ...toOrganization(row), recordCount: row.record_count, lastUpdatedAt: row.last_updated_at, parentIco: row.parent_ico }));
   }
 
+  /** A page of organisations in IČO order for the API; the cursor is the last IČO of the previous page. */
+  async page(options: { cursor?: string; limit: number; kind?: string }): Promise<{ items: Array<Organization & { recordCount: number; lastUpdatedAt: string | null; parentIco: string | null }>; nextCursor: string | null }> {
+    const rows = await this.repository.pageByIco(options.cursor ?? null, options.limit + 1, options.kind);
+    const page = rows.slice(0, options.limit);
+    return {
+      items: page.map((row) => ({ ...toOrganization(row), recordCount: row.record_count, lastUpdatedAt: row.last_updated_at, parentIco: row.parent_ico })),
+      nextCursor: rows.length > options.limit ? page[page.length - 1]!.ico : null,
+    };
+  }
+
   count(): Promise<number> {
     return this.repository.count();
   }

@@ -1,7 +1,7 @@
 /** All SQL of the register. Versions are only ever inserted; records are updated to point at their newest version. */
 import { sql, type RawBuilder, type Expression, type ExpressionBuilder, type Insertable, type InsertQueryBuilder, type InsertResult, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { bulkInsert, type ColumnType } from '../db/bulk.ts';
-import { refreshStatistics, textPosition } from '../db/dialect.ts';
+import { refreshStatistics, serializeVersionWrites, textPosition } from '../db/dialect.ts';
 import type { Database, NewRecordRow, RecordRow, RecordsTable, RecordVersionRow } from '../db/schema.ts';
 
 type RecordsEb = ExpressionBuilder<Database & { r: RecordsTable }, 'r'>;
@@ -61,6 +61,18 @@ export interface PartyRow {
   name: string;
   ico: string | null;
   role: string;
+}
+
+export interface ChangeRow {
+  seq: number;
+  change: string;
+  version_no: number;
+  published_at: string;
+  note: string | null;
+  content: string;
+  record_key: string;
+  type: string;
+  organization_ico: string;
 }
 
 export interface RecordListCursor {
@@ -146,7 +158,11 @@ export class RegisterRepository {
 
   async inTransaction<T>(work: (repository: RegisterRepository) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
-    return (this.db as Kysely<Database>).transaction().execute((trx) => work(new RegisterRepository(trx)));
+    // The lock comes first, before any row lock, so that two writers can never hold one each and wait for the other.
+    return (this.db as Kysely<Database>).transaction().execute(async (trx) => {
+      await serializeVersionWrites(trx);
+      return work(new RegisterRepository(trx));
+    });
   }
 
   /**
@@ -223,6 +239,8 @@ export class RegisterRepository {
   }
 
   async insertVersions(rows: Array<Insertable<Database['record_versions']>>): Promise<void> {
+    if (rows.length === 0) return;
+    await serializeVersionWrites(this.db);
     await bulkInsert(this.db, 'insert versions', 'record_versions', VERSION_COLUMNS, rows as Array<Record<keyof typeof VERSION_COLUMNS, unknown>>);
   }
 
@@ -239,6 +257,19 @@ export class RegisterRepository {
       .where('r.id', '>', afterId);
     if (onlyMissing) query = query.where('r.red_flags', 'is', null);
     return query.orderBy('r.id').limit(limit).execute();
+  }
+
+  /** Versions after the sequence number `since` (their id), in the order they were committed. */
+  async changesAfter(since: number, limit: number, organizationId?: number): Promise<ChangeRow[]> {
+    let query = this.db
+      .selectFrom('record_versions as v')
+      .innerJoin('records as r', 'r.id', 'v.record_id')
+      .innerJoin('organizations as o', 'o.id', 'r.organization_id')
+      .select(['v.id as seq', 'v.change', 'v.version_no', 'v.published_at', 'v.note', 'v.content', 'r.record_key', 'r.type', 'o.ico as organization_ico'])
+      .where('v.id', '>', since);
+    if (organizationId !== undefined) query = query.where('r.organization_id', '=', organizationId);
+    const rows = await query.orderBy('v.id').limit(limit).execute();
+    return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
   }
 
   /** Records after `afterId` whose party and attachment counts were never computed, with their current content. */

@@ -74,6 +74,19 @@ export interface VersionView {
   changes: FieldChange[];
 }
 
+export interface ChangeItem {
+  /** Position in the feed; pass the last one seen as `since` to continue. */
+  seq: number;
+  change: 'created' | 'corrected' | 'withdrawn';
+  organizationIco: string;
+  id: string;
+  type: RecordType;
+  version: number;
+  publishedAt: string;
+  note: string | null;
+  record: StandardRecord;
+}
+
 export interface RecordDetail {
   organization: Organization;
   id: string;
@@ -549,6 +562,27 @@ export class RegisterService {
     return {
       items: page.map(toListItem),
       nextCursor: rows.length > options.limit && last ? encodeCursor(last.primary_date, last.id) : null,
+    };
+  }
+
+  /** What changed after sequence number `since`, oldest first: new records, new versions, withdrawals. */
+  async changes(since: number, limit: number, organizationId?: number): Promise<{ items: ChangeItem[]; nextSince: number; hasMore: boolean }> {
+    const rows = await this.repository.changesAfter(since, limit + 1, organizationId);
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((row) => ({
+        seq: row.seq,
+        change: row.change as ChangeItem['change'],
+        organizationIco: row.organization_ico,
+        id: row.record_key,
+        type: row.type as RecordType,
+        version: row.version_no,
+        publishedAt: row.published_at,
+        note: row.note,
+        record: JSON.parse(row.content) as StandardRecord,
+      })),
+      nextSince: page.length > 0 ? page[page.length - 1]!.seq : since,
+      hasMore: rows.length > limit,
     };
   }
 

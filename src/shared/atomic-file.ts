@@ -1,12 +1,23 @@
 /**
  * A file written under a temporary name and renamed into place when complete, so that a reader sees either the
  * whole previous file or the whole new one, never a part. The sha256 and byte count are computed while writing.
+ *
+ * Text goes into a fixed, reused byte buffer: exports keep thousands of files filling at once, and buffering them
+ * as strings kept hundreds of megabytes alive for the garbage collector. Writes are synchronous because the
+ * reads that feed them (better-sqlite3) are too; each buffer reaches the page cache in microseconds.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-const FLUSH_CHARS = 256 * 1024;
+export interface AtomicFileOptions {
+  /** Bytes buffered before a write; default 256 kB. */
+  bufferBytes?: number;
+  /** Opens the temporary file only to append each full buffer, so that thousands can be written at once. */
+  lazy?: boolean;
+  /** fsync before the rename: for files whose loss after a crash matters more than the time (the index). */
+  durable?: boolean;
+}
 
 export interface WrittenFile {
   path: string;
@@ -14,70 +25,97 @@ export interface WrittenFile {
   sha256: string;
 }
 
+/** Creates the file; its folder only when missing (a mkdir per file cost ~0.3 ms across thousands of files). */
+function createExclusive(path: string): number {
+  try {
+    return openSync(path, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dirname(path), { recursive: true });
+    return openSync(path, 'wx');
+  }
+}
+
 export class AtomicFile {
-  private pending = '';
+  private readonly buffer: Buffer;
+  private used = 0;
   private bytes = 0;
   private readonly hash: Hash = createHash('sha256');
   private readonly tempPath: string;
+  private fd: number | null;
 
-  private constructor(
+  constructor(
     readonly path: string,
-    private readonly handle: FileHandle,
-    tempPath: string,
+    private readonly options: AtomicFileOptions = {},
   ) {
-    this.tempPath = tempPath;
+    this.tempPath = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
+    this.fd = createExclusive(this.tempPath);
+    if (options.lazy) {
+      closeSync(this.fd);
+      this.fd = null;
+    }
+    this.buffer = Buffer.allocUnsafe(options.bufferBytes ?? 256 * 1024);
   }
 
-  static async create(path: string): Promise<AtomicFile> {
-    await mkdir(dirname(path), { recursive: true });
-    const tempPath = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
-    return new AtomicFile(path, await open(tempPath, 'wx'), tempPath);
+  write(text: string): void {
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8: flush first unless the text surely fits.
+    if (this.used + text.length * 3 > this.buffer.length) {
+      this.flush();
+      if (text.length * 3 > this.buffer.length) {
+        this.writeOut(Buffer.from(text, 'utf8'));
+        return;
+      }
+    }
+    this.used += this.buffer.write(text, this.used, 'utf8');
   }
 
-  /** Buffers text; true when the buffer is full and should be flushed (kept synchronous for tight loops). */
-  append(text: string): boolean {
-    this.pending += text;
-    return this.pending.length >= FLUSH_CHARS;
+  flush(): void {
+    if (this.used === 0) return;
+    this.writeOut(this.buffer.subarray(0, this.used));
+    this.used = 0;
   }
 
-  async write(text: string): Promise<void> {
-    if (this.append(text)) await this.flush();
-  }
-
-  async writeBytes(bytes: Uint8Array): Promise<void> {
-    await this.flush();
-    await this.writeBuffer(bytes);
-  }
-
-  async flush(): Promise<void> {
-    if (this.pending === '') return;
-    const buffer = Buffer.from(this.pending, 'utf8');
-    this.pending = '';
-    await this.writeBuffer(buffer);
-  }
-
-  private async writeBuffer(buffer: Uint8Array): Promise<void> {
-    this.hash.update(buffer);
-    this.bytes += buffer.length;
-    let offset = 0;
-    while (offset < buffer.length) {
-      const { bytesWritten } = await this.handle.write(buffer, offset, buffer.length - offset);
-      offset += bytesWritten;
+  private writeOut(bytes: Uint8Array): void {
+    this.hash.update(bytes);
+    this.bytes += bytes.length;
+    const fd = this.fd ?? openSync(this.tempPath, 'a');
+    try {
+      let offset = 0;
+      while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    } finally {
+      if (this.fd === null) closeSync(fd);
     }
   }
 
-  /** Flushes, syncs and renames the file into place. */
-  async commit(): Promise<WrittenFile> {
-    await this.flush();
-    await this.handle.sync();
-    await this.handle.close();
-    await rename(this.tempPath, this.path);
+  /**
+   * Flushes and renames the file into place. Without `durable` there is no fsync: a rename that replaces a file
+   * is ordered after its data by the usual Linux file systems, and a crash only means the next export writes again.
+   */
+  commit(): WrittenFile {
+    this.flush();
+    if (this.fd !== null) {
+      if (this.options.durable) fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = null;
+    }
+    renameSync(this.tempPath, this.path);
     return { path: this.path, bytes: this.bytes, sha256: this.hash.digest('hex') };
   }
 
   /** Drops the temporary file; the previous file, if any, stays as it was. */
-  async abort(): Promise<void> {
-    await this.handle.close().catch(() => undefined);
-    await unlink(this.tempPath).catch(() => undefined);
+  abort(): void {
+    if (this.fd !== null) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already closed
+      }
+      this.fd = null;
+    }
+    try {
+      unlinkSync(this.tempPath);
+    } catch {
+      // never created or already gone
+    }
   }
 }

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { Layout } from './layout.tsx';
+import { ERROR_CODES } from '../errors.ts';
 import { QualityBadge, RecordTable, amountOf } from './components.tsx';
 import { formatDate, formatNumber, formatTimestamp, pluralCs } from '../shared/format.ts';
 import { ORGANIZATION_KINDS } from '../organizations/rules.ts';
@@ -713,23 +714,78 @@ function ValidationReportView({ report, fileName }: { report: ValidationReport; 
   );
 }
 
-export function ApiPage({ doc }: { doc: { paths: Record<string, Record<string, { summary: string; parameters?: Array<{ name: string; in: string; description?: string }> }>> } }) {
+type ApiOperation = { summary: string; parameters?: Array<{ name: string; in: string; description?: string }>; responses?: Record<string, { description?: string }> };
+
+export function ApiPage({ doc }: { doc: { paths: Record<string, Record<string, ApiOperation>> } }) {
   return (
-    <Layout title="API">
+    <Layout title="API" description="REST API registru smluv, objednávek a faktur: OpenAPI, stránkování, CSV, ETag, limity a kódy chyb.">
       <h1>API pro vývojáře</h1>
       <p>
-        Úplný popis je ve formátu OpenAPI 3.1: <a href="/api/openapi.json">/api/openapi.json</a>. Čtení je volné (CORS povolen), zápis vyžaduje token organizace v hlavičce{' '}
-        <code>Authorization: Bearer …</code>.
+        Úplný popis je ve formátu OpenAPI 3.1: <a href="/api/openapi.json">/api/openapi.json</a>; tato stránka se z něj generuje. Čtení je volné a povolené
+        odkudkoli (CORS), zápis vyžaduje token organizace v hlavičce <code>Authorization: Bearer …</code>.
       </p>
+      <h2>Jak API funguje</h2>
+      <ul>
+        <li>
+          <strong>Stránkování kurzorem</strong>: odpověď seznamu nese <code>nextCursor</code>; další stránku získáte parametrem <code>cursor</code>. Kurzor
+          je stabilní i při souběžném zveřejňování.
+        </li>
+        <li>
+          <strong>Výběr polí a CSV</strong>: <code>fields=id,subject,date</code> vrátí jen tato pole; <code>format=csv</code> (nebo{' '}
+          <code>Accept: text/csv</code>) vrátí stránku jako CSV a další stránku v hlavičce <code>Link</code>.
+        </li>
+        <li>
+          <strong>Podmíněné požadavky</strong>: každá odpověď GET nese <code>ETag</code>; s hlavičkou <code>If-None-Match</code> dostanete při beze změny
+          odpověď 304 bez těla.
+        </li>
+        <li>
+          <strong>Limity</strong>: počet požadavků na klienta (token, jinak adresu) je omezen; hlavičky <code>RateLimit-Limit</code> a{' '}
+          <code>RateLimit-Remaining</code> ukazují stav, po překročení přijde 429 s <code>Retry-After</code>.
+        </li>
+        <li>
+          <strong>Zrcadlení</strong>: <code>/api/v1/changes?since=…</code> vypisuje změny v pořadí uložení; uložte si <code>nextSince</code> a ptejte se
+          znovu. Celá data najednou jsou v <a href="/otevrena-data">hromadných souborech</a>.
+        </li>
+      </ul>
+      <h2>Kódy chyb</h2>
+      <p>
+        Chyba má tvar <code>{'{"error": {"code": …, "message": …, "details": …}}'}</code>. Kód je stabilní, zpráva je česky pro lidi.
+      </p>
+      <div class="table-scroll" tabindex={0} role="region" aria-label="Kódy chyb">
+        <table>
+          <caption class="visually-hidden">Kódy chyb API a jejich význam</caption>
+          <thead>
+            <tr>
+              <th scope="col">Kód</th>
+              <th scope="col" class="num">
+                HTTP
+              </th>
+              <th scope="col">Význam</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(ERROR_CODES).map(([code, info]) => (
+              <tr>
+                <td>
+                  <code>{code}</code>
+                </td>
+                <td class="num">{info.status}</td>
+                <td>{info.cs}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>Koncové body</h2>
       {Object.entries(doc.paths).map(([path, methods]) => (
         <>
           {Object.entries(methods).map(([method, operation]) => (
             <section>
-              <h2 style="font-size:1.1rem">
+              <h3 style="font-size:1.1rem">
                 <code>
                   {method.toUpperCase()} {path}
                 </code>
-              </h2>
+              </h3>
               <p>{operation.summary}</p>
               {operation.parameters && operation.parameters.length > 0 ? (
                 <ul>
@@ -739,6 +795,14 @@ export function ApiPage({ doc }: { doc: { paths: Record<string, Record<string, {
                     </li>
                   ))}
                 </ul>
+              ) : null}
+              {operation.responses ? (
+                <p class="muted">
+                  Odpovědi:{' '}
+                  {Object.entries(operation.responses)
+                    .map(([status, response]) => `${status} ${response.description ?? ''}`.trim())
+                    .join(' · ')}
+                </p>
               ) : null}
             </section>
           ))}

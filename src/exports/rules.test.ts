@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { randomInt } from 'node:crypto';
+import { CsvRowFormatter, defuseFormula, mergeIndex, ndjsonLine } from './rules.ts';
+import { cellLayout, fillCells } from './canonical.ts';
+import { EXAMPLES } from '../standard/examples.ts';
+import type { RecordType } from '../standard/schema.ts';
+
+const NASTY = ['', 'a', 'Školní "jídelna"', 'back\\slash', 'řádek\nnový', 'tab\there', 'a,b;c', '\u2028', 'emoji 🚲', '=SUM(A1)', '-x', '"', '\\"', 'č\\\\'];
+const pick = <T,>(list: readonly T[]) => list[randomInt(0, list.length)]!;
+
+function randomRecord(type: RecordType): Record<string, unknown> {
+  const record: Record<string, unknown> = { ...EXAMPLES[type] };
+  for (const key of Object.keys(record)) if (typeof record[key] === 'string' && key !== 'typ' && randomInt(0, 3) === 0) record[key] = pick(NASTY) || 'x';
+  if (randomInt(0, 4) === 0) delete record.poznamka;
+  record.cenaNeuvedena = randomInt(0, 2) === 0;
+  record.strany = Array.from({ length: randomInt(1, 4) }, () => ({ nazev: pick(NASTY) || 'n', ...(randomInt(0, 2) ? { ico: '25596641' } : {}), role: 'prijemce' }));
+  record.prilohy = Array.from({ length: randomInt(0, 3) }, () => ({ nazev: pick(NASTY) || 'p', url: 'https://example.cz/a"b' }));
+  return record;
+}
+
+describe('CSV rows from stored content', () => {
+  it('reads canonical JSON into the same line as JSON.parse does, for every record shape', () => {
+    for (const type of ['smlouva', 'objednavka', 'faktura'] as const) {
+      for (const excel of [false, true]) {
+        const formatter = new CsvRowFormatter(type, { strany: 3, prilohy: 2 }, excel);
+        for (let n = 0; n < 300; n++) {
+          const record = randomRecord(type);
+          const content = JSON.stringify(record);
+          expect(formatter.rowFromContent(content), content).toBe(formatter.row(JSON.parse(content)));
+        }
+      }
+    }
+  });
+
+  it('refuses shapes it does not expect, so the caller falls back to JSON.parse', () => {
+    const layout = cellLayout(['typ', 'id', 'strany.1.nazev']);
+    const cells = ['', '', ''];
+    expect(fillCells('{"typ":"smlouva","id":"A","strany":[{"nazev":"X"}]}', layout, cells)).toBe(true);
+    expect(cells).toEqual(['smlouva', 'A', 'X']);
+    expect(fillCells('{"typ":"smlouva","neznamy":"A"}', layout, cells)).toBe(false);
+    expect(fillCells('{"typ": "smlouva"}', layout, cells)).toBe(false);
+    expect(fillCells('{"typ":1}', layout, cells)).toBe(false);
+    expect(fillCells('{"strany":[{"nazev":"X"},{"nazev":"Y"}]}', layout, cells)).toBe(false);
+    expect(fillCells('{"typ":"a"}x', layout, cells)).toBe(false);
+    const formatter = new CsvRowFormatter('smlouva', { strany: 1, prilohy: 1 }, false);
+    const unusual = JSON.stringify({ ...EXAMPLES.smlouva, strany: [{ nazev: 'A' }] }).replace('{"typ"', '{ "typ"');
+    expect(formatter.rowFromContent(unusual)).toBe(formatter.row(JSON.parse(unusual)));
+  });
+
+  it('writes decimal commas and defuses formulas only in the Excel variant', () => {
+    const record = { ...EXAMPLES.faktura, hodnotaBezDph: '-10.50', predmet: '=HYPERLINK("x")' };
+    const excel = new CsvRowFormatter('faktura', { strany: 1, prilohy: 1 }, true).row(record);
+    expect(excel).toContain(';-10,50;');
+    expect(excel).toContain(`;"'=HYPERLINK(""x"")";`);
+    const plain = new CsvRowFormatter('faktura', { strany: 1, prilohy: 1 }, false).row(record);
+    expect(plain).toContain(',-10.50,');
+    expect(plain).toContain(',"=HYPERLINK(""x"")",');
+    expect(defuseFormula('-5')).toBe('-5');
+    expect(defuseFormula('-x')).toBe("'-x");
+    expect(defuseFormula('@a')).toBe("'@a");
+  });
+});
+
+describe('NDJSON and the index', () => {
+  it('splices stored contents into one valid JSON line per record', () => {
+    const content = JSON.stringify(EXAMPLES.smlouva);
+    const line = ndjsonLine({
+      organizationIco: '00279978',
+      organizationName: 'Město "B"',
+      id: 'A',
+      type: 'smlouva',
+      status: 'published',
+      withdrawalReason: null,
+      withdrawnAt: null,
+      firstPublishedAt: '2024-01-01T00:00:00.000Z',
+      updatedAt: '2024-01-02T00:00:00.000Z',
+      currentVersion: 2,
+      versions: [
+        { versionNo: 1, change: 'created', publishedAt: 'a', quality: 'B', note: null, content },
+        { versionNo: 2, change: 'corrected', publishedAt: 'b', quality: 'A', note: 'oprava', content },
+      ],
+    });
+    expect(line.endsWith('\n')).toBe(true);
+    const parsed = JSON.parse(line);
+    expect(parsed.organization.name).toBe('Město "B"');
+    expect(parsed.record).toEqual(EXAMPLES.smlouva);
+    expect(parsed.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+  });
+
+  it('keeps entries of files this run did not write', () => {
+    const entry = (path: string, generatedAt: string) => ({ path, organization: null, type: null, format: 'csv' as const, rows: 1, bytes: 1, sha256: '', personalData: false, generatedAt });
+    const merged = mergeIndex({ generatedAt: 'old', standardVersion: '1.0', files: [entry('b', 'old'), entry('a', 'old')] }, [entry('b', 'new')], 'new', '1.0');
+    expect(merged.files.map((f) => `${f.path}:${f.generatedAt}`)).toEqual(['a:old', 'b:new']);
+  });
+});
