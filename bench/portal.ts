@@ -47,7 +47,7 @@ function percentile(values: number[], p: number): number {
 }
 
 async function startServer(om: string, env: Record<string, string>, port: number): Promise<() => Promise<void>> {
-  const child = spawn(process.execPath, [om, 'serve'], { env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), ...env }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [om, 'serve'], { env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), EXPORT_TIME: 'off', ...env }, stdio: 'ignore' });
   for (let i = 0; i < 600; i++) {
     try {
       // Stopping waits for the exit, so no connection of the server outlives it (the bench then drops its schema).

@@ -20,6 +20,9 @@ import { HarvestService } from './harvest/service.ts';
 import { ExportRepository } from './exports/repository.ts';
 import { ExportService } from './exports/service.ts';
 import { CatalogService } from './catalog/service.ts';
+import { OcdsExporter } from './ocds/export.ts';
+import { OcdsImportRepository, OcdsRepository } from './ocds/repository.ts';
+import { OcdsImportService } from './ocds/import.ts';
 
 export interface AppContext {
   config: Config;
@@ -37,6 +40,7 @@ export interface AppContext {
   harvest: HarvestService;
   exports: ExportService;
   catalog: CatalogService;
+  ocdsImport: OcdsImportService;
 }
 
 export function createContext(config: Config, db: Db, logger: Logger): AppContext {
@@ -51,7 +55,9 @@ export function createContext(config: Config, db: Db, logger: Logger): AppContex
   const tableImport = new TableImportService(register, jobs);
   const isdocImport = new IsdocImportService(organizations, register, jobs);
   const harvest = new HarvestService(new HarvestRepository(db.kysely), { tables: tableImport, publishing, jobs, organizations, logger, allowPrivateNetworks: config.harvestAllowPrivate });
-  const exports = new ExportService(new ExportRepository(db.kysely), organizations, config.exportDir, logger);
+  const ocds = new OcdsExporter(new OcdsRepository(db.kysely), { prefix: config.ocdsPrefix, baseUrl: config.baseUrl, publisherIco: config.publisherIco });
+  const exports = new ExportService(new ExportRepository(db.kysely), organizations, ocds, config.exportDir, logger);
   const catalog = new CatalogService(organizations, exports, { baseUrl: config.baseUrl, contactEmail: config.contactEmail, publisherIco: config.publisherIco });
-  return { config, db, logger, organizations, register, search, tokens, publishing, registerImport, jobs, tableImport, isdocImport, harvest, exports, catalog };
+  const ocdsImport = new OcdsImportService(new OcdsImportRepository(db.kysely), organizations, jobs);
+  return { config, db, logger, organizations, register, search, tokens, publishing, registerImport, jobs, tableImport, isdocImport, harvest, exports, catalog, ocdsImport };
 }

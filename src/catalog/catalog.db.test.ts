@@ -79,11 +79,14 @@ describe('the local open-data catalog', () => {
     }
     const townContracts = await ctx.catalog.dataset(town.ico, 'smlouvy');
     expect(townContracts.prvek_rúian).toEqual(['https://linked.cuzk.cz/resource/ruian/obec/581372']);
-    expect(townContracts.distribuce.map((d) => d.podmínky_užití.osobní_údaje)).toEqual(Array(3).fill('https://data.gov.cz/podmínky-užití/obsahuje-osobní-údaje/'));
+    expect(townContracts.distribuce.map((d) => d.podmínky_užití.osobní_údaje)).toEqual(Array(4).fill('https://data.gov.cz/podmínky-užití/obsahuje-osobní-údaje/'));
+    expect(townContracts.distribuce.find((d) => d.iri.endsWith('#ocds'))!.schéma).toBe('https://standard.open-contracting.org/schema/1__1__5/release-package-schema.json');
     const schoolContracts = await ctx.catalog.dataset(school.ico, 'smlouvy');
     expect(schoolContracts.prvek_rúian).toEqual(['https://linked.cuzk.cz/resource/ruian/stat/1']);
-    expect(schoolContracts.distribuce[0]!.podmínky_užití.osobní_údaje).toBe('https://data.gov.cz/podmínky-užití/neobsahuje-osobní-údaje/');
-    expect(schoolContracts.distribuce[0]!.schéma).toBe('https://data.mesto.test/standard/1.0/smlouva.schema.json');
+    const schoolCsv = schoolContracts.distribuce.find((d) => d.iri.endsWith('#csv'))!;
+    expect(schoolCsv.podmínky_užití.osobní_údaje).toBe('https://data.gov.cz/podmínky-užití/neobsahuje-osobní-údaje/');
+    expect(schoolCsv.schéma).toBe('https://data.mesto.test/standard/1.0/smlouva.schema.json');
+    expect(schoolCsv.typ_média).toBe('http://www.iana.org/assignments/media-types/text/csv');
 
     const page = await app.request(`/otevrena-data/nkod?organizace=${town.ico}`);
     const html = await page.text();

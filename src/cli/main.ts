@@ -55,6 +55,8 @@ const USAGE = `Použití: om PŘÍKAZ [volby]
                                 bez --org se organizace najde podle IČO odběratele či dodavatele
   import registr-smluv SOUBOR [--index index.xml] [--atomic] [--json]
                                 nahraje dump registru smluv (.xml nebo .xml.gz)
+  import ocds SOUBOR… [--json]  nahraje balíčky OCDS 1.1 (release i record package): plánování,
+                                zadávání, výběr, smlouvu a plnění zadávacích procesů
   harvest                       stáhne registrované zdroje organizací (podmíněně, jen změny) a nahraje je
   harvest add|list|remove --org IČO [URL|ID] [--typ T]
                                 spravuje adresy, kde organizace zveřejňuje soubory podle standardu
@@ -113,10 +115,12 @@ async function cmdServe(): Promise<void> {
   });
   const schedule = config.harvestIntervalMs ? ctx.harvest.startSchedule(config.harvestIntervalMs) : null;
   if (schedule) logger.info('harvest schedule on', { intervalMs: config.harvestIntervalMs });
+  const exportSchedule = ctx.exports.startSchedule(config.exportTime);
   const stop = () => {
     server.close();
     schedule?.stop();
-    void (schedule?.idle() ?? Promise.resolve())
+    exportSchedule.stop();
+    void Promise.all([schedule?.idle(), exportSchedule.idle()])
       .then(() => db.close())
       .then(() => process.exit(0));
   };
@@ -360,7 +364,31 @@ async function cmdImport(args: string[]): Promise<number> {
   if (kind === 'registr-smluv') return cmdImportRegister(rest);
   if (kind === 'table') return cmdImportTable(rest);
   if (kind === 'isdoc') return cmdImportIsdoc(rest);
-  fail('Použití: om import table|isdoc|registr-smluv SOUBOR … (viz om help)');
+  if (kind === 'ocds') return cmdImportOcds(rest);
+  fail('Použití: om import table|isdoc|registr-smluv|ocds SOUBOR … (viz om help)');
+}
+
+async function cmdImportOcds(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
+  if (positionals.length === 0) fail('Zadejte soubor: om import ocds SOUBOR…');
+  const { fileSource } = await import('../imports/source.ts');
+  return withContext(async (ctx) => {
+    let failed = false;
+    for (const path of positionals) {
+      const started = process.hrtime.bigint();
+      const result = await ctx.ocdsImport.importFile(fileSource(fileArgument(path)), { actor: 'cli' });
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      failed ||= result.rejected > 0;
+      if (values.json) {
+        printJson(result, seconds);
+        continue;
+      }
+      process.stdout.write(`${path}: ${result.read} vydání, ${result.created} nových, ${result.unchanged} beze změny, ${result.rejected} odmítnuto\n`);
+      for (const process_ of result.processes) process.stdout.write(`  ${process_.ocid}: ${process_.title ?? '(bez názvu)'} – fáze ${process_.stages.join(', ') || 'žádná'}\n`);
+      for (const issue of result.issues) process.stdout.write(`  vydání č. ${issue.index}${issue.releaseId ? ` (${issue.releaseId})` : ''}: ${issue.field || '—'}: ${issue.message}\n`);
+    }
+    return failed ? 1 : 0;
+  });
 }
 
 async function cmdExport(args: string[]): Promise<number> {

@@ -6,6 +6,7 @@ import * as m0003 from './migrations/2026-11-26-0003-import-jobs-harvest.ts';
 import * as m0004 from './migrations/2026-11-26-0004-red-flags.ts';
 import * as m0005 from './migrations/2026-11-26-0005-record-links.ts';
 import * as m0006 from './migrations/2026-11-27-0006-list-counts.ts';
+import * as m0007 from './migrations/2026-11-27-0007-ocds.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: DialectName): Promise<void> };
 
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-26-0004-red-flags': m0004,
   '2026-11-26-0005-record-links': m0005,
   '2026-11-27-0006-list-counts': m0006,
+  '2026-11-27-0007-ocds': m0007,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {

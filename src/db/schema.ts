@@ -146,6 +146,33 @@ export interface HarvestRunsTable {
   message: string | null;
 }
 
+export interface OcdsReleasesTable {
+  id: Generated<number>;
+  ocid: string;
+  release_id: string;
+  release_date: string;
+  /** Space-separated release tags (planning, tender, award, contract, implementation, …). */
+  tags: string;
+  content: string;
+  content_hash: string;
+  job_id: number | null;
+  imported_at: string;
+}
+
+export interface OcdsProcessesTable {
+  ocid: string;
+  /** The buyer, when its identifier is a CZ-ICO of an organisation in the register. */
+  organization_id: number | null;
+  buyer_name: string | null;
+  title: string | null;
+  /** Space-separated stages the process has reached: planning tender award contract implementation. */
+  stages: string;
+  release_count: number;
+  /** The compiled release (JSON). */
+  compiled: string;
+  updated_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   api_tokens: ApiTokensTable;
@@ -156,6 +183,8 @@ export interface Database {
   import_jobs: ImportJobsTable;
   harvest_sources: HarvestSourcesTable;
   harvest_runs: HarvestRunsTable;
+  ocds_releases: OcdsReleasesTable;
+  ocds_processes: OcdsProcessesTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;

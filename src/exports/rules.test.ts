@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomInt } from 'node:crypto';
-import { CsvRowFormatter, defuseFormula, mergeIndex, ndjsonLine } from './rules.ts';
+import { CsvRowFormatter, defuseFormula, mergeIndex, msUntilNext, ndjsonLine } from './rules.ts';
 import { cellLayout, fillCells } from './canonical.ts';
 import { EXAMPLES } from '../standard/examples.ts';
 import type { RecordType } from '../standard/schema.ts';
@@ -91,5 +91,13 @@ describe('NDJSON and the index', () => {
     const entry = (path: string, generatedAt: string) => ({ path, organization: null, type: null, format: 'csv' as const, rows: 1, bytes: 1, sha256: '', personalData: false, generatedAt });
     const merged = mergeIndex({ generatedAt: 'old', standardVersion: '1.0', files: [entry('b', 'old'), entry('a', 'old')] }, [entry('b', 'new')], 'new', '1.0');
     expect(merged.files.map((f) => `${f.path}:${f.generatedAt}`)).toEqual(['a:old', 'b:new']);
+  });
+});
+
+describe('the nightly schedule', () => {
+  it('waits until the next given time of day in UTC', () => {
+    expect(msUntilNext(new Date('2026-11-27T02:00:00Z'), '03:00')).toBe(3600_000);
+    expect(msUntilNext(new Date('2026-11-27T03:00:00Z'), '03:00')).toBe(24 * 3600_000);
+    expect(msUntilNext(new Date('2026-12-31T23:30:00Z'), '00:15')).toBe(45 * 60_000);
   });
 });

@@ -216,3 +216,11 @@ export function ndjsonLine(record: NdjsonRecord): string {
 }
 
 export const ALL_TYPES: readonly RecordType[] = RECORD_TYPES;
+
+/** Milliseconds from `now` until the next `HH:MM` in UTC (tomorrow's when today's has passed). */
+export function msUntilNext(now: Date, time: string): number {
+  const [hours, minutes] = time.split(':').map(Number) as [number, number];
+  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), hours, minutes));
+  if (next.getTime() <= now.getTime()) next.setUTCDate(next.getUTCDate() + 1);
+  return next.getTime() - now.getTime();
+}

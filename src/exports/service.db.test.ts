@@ -71,7 +71,16 @@ describe('bulk export', () => {
     expect(result.records).toBe(4);
     const paths = result.index.files.map((f) => f.path).filter((p) => p.startsWith(organization.ico));
     expect(paths).toEqual(
-      [`${organization.ico}/faktury-excel.csv`, `${organization.ico}/faktury.csv`, `${organization.ico}/faktury.ndjson`, `${organization.ico}/smlouvy-excel.csv`, `${organization.ico}/smlouvy.csv`, `${organization.ico}/smlouvy.ndjson`].sort(),
+      [
+        `${organization.ico}/faktury-excel.csv`,
+        `${organization.ico}/faktury.csv`,
+        `${organization.ico}/faktury.ndjson`,
+        `${organization.ico}/ocds-records.json`,
+        `${organization.ico}/ocds-releases.json`,
+        `${organization.ico}/smlouvy-excel.csv`,
+        `${organization.ico}/smlouvy.csv`,
+        `${organization.ico}/smlouvy.ndjson`,
+      ].sort(),
     );
     for (const file of result.index.files) {
       const bytes = readFileSync(join(dir, file.path));

@@ -11,7 +11,8 @@ import { RECORD_TYPES, STANDARD_VERSION, type RecordType } from '../standard/sch
 import type { OrganizationService } from '../organizations/service.ts';
 import type { Logger } from '../shared/log.ts';
 import { ExportRepository, type ExportRecordRow, type ExportScopeRow, type ExportVersionRow } from './repository.ts';
-import { CsvRowFormatter, filePath, mergeIndex, ndjsonLine, type ExportFileEntry, type ExportFormat, type ExportIndex, type NdjsonVersion } from './rules.ts';
+import type { OcdsExporter } from '../ocds/export.ts';
+import { CsvRowFormatter, filePath, mergeIndex, msUntilNext, ndjsonLine, type ExportFileEntry, type ExportFormat, type ExportIndex, type NdjsonVersion } from './rules.ts';
 
 export const INDEX_FILE = 'index.json';
 const CHUNK = 2000;
@@ -53,6 +54,7 @@ export class ExportService {
   constructor(
     private readonly repository: ExportRepository,
     private readonly organizations: OrganizationService,
+    private readonly ocds: OcdsExporter,
     readonly directory: string,
     private readonly logger: Logger,
   ) {}
@@ -107,7 +109,7 @@ export class ExportService {
       const organizationFiles = new Map<string, ScopeFiles>();
       let afterId = 0;
       let done = 0;
-      for (;;) {
+      for (; formats.length > 0; ) {
         const rows = await this.repository.recordsAfter(afterId, CHUNK, { organizationIds, withHistoryColumns: formats.includes('ndjson') });
         if (rows.length === 0) break;
         const histories = formats.includes('ndjson') ? await this.histories(rows) : new Map<number, ExportVersionRow[]>();
@@ -130,6 +132,7 @@ export class ExportService {
         open.splice(open.indexOf(opened), 1);
         written.push({ ...opened.entry, bytes: result.bytes, sha256: result.sha256 });
       }
+      if (options.formats?.includes('ocds') ?? true) written.push(...(await this.ocds.write(this.directory, generatedAt, organizationIds)));
       const index = mergeIndex(await this.readIndex(), written, generatedAt, STANDARD_VERSION);
       const indexFile = new AtomicFile(join(this.directory, INDEX_FILE), { durable: true });
       indexFile.write(`${JSON.stringify(index, null, 1)}\n`);
@@ -141,6 +144,49 @@ export class ExportService {
       for (const opened of open) opened.file.abort();
       throw error;
     }
+  }
+
+  /**
+   * Regenerates every file each day at `time` (UTC) inside `om serve`, and at once when no files exist yet (a new
+   * installation's catalog must not point at missing files). One export at a time; null time: never.
+   */
+  startSchedule(time: string | null): { stop(): void; idle(): Promise<void> } {
+    if (!time) return { stop: () => undefined, idle: async () => undefined };
+    const at = time;
+    let current: Promise<void> | null = null;
+    let timer: NodeJS.Timeout | null = null;
+    let stopped = false;
+    const runNow = () => {
+      if (current) return;
+      current = this.run()
+        .then(() => undefined)
+        .catch((error: unknown) => this.logger.error('bulk export failed', { error: (error as Error).message }))
+        .finally(() => {
+          current = null;
+        });
+    };
+    const plan = () => {
+      if (stopped) return;
+      timer = setTimeout(() => {
+        runNow();
+        plan();
+      }, msUntilNext(new Date(), at));
+      timer.unref();
+    };
+    void this.readIndex().then((index) => {
+      if (!index && !stopped) runNow();
+    });
+    plan();
+    this.logger.info('bulk export scheduled', { timeUtc: at });
+    return {
+      stop: () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+      },
+      idle: async () => {
+        await current;
+      },
+    };
   }
 
   private async histories(rows: ExportRecordRow[]): Promise<Map<number, ExportVersionRow[]>> {

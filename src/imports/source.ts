@@ -41,3 +41,16 @@ export function countingBytes(source: Uint8Array | AsyncIterable<Uint8Array>, co
     }
   })();
 }
+
+/** Reads a whole input into memory, refusing it once it passes `maxBytes` (the caller's error names the limit). */
+export async function readAllBytes(source: Uint8Array | AsyncIterable<Uint8Array>, maxBytes: number): Promise<Uint8Array | null> {
+  if (source instanceof Uint8Array) return source.length > maxBytes ? null : source;
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const part of source) {
+    total += part.length;
+    if (total > maxBytes) return null;
+    parts.push(part);
+  }
+  return Buffer.concat(parts);
+}

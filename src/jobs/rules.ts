@@ -1,6 +1,6 @@
 /** Import jobs: their states, counts and the estimate of what remains. Pure. */
 
-export const JOB_KINDS = ['table', 'standard', 'isdoc', 'registr-smluv', 'harvest'] as const;
+export const JOB_KINDS = ['table', 'standard', 'isdoc', 'registr-smluv', 'harvest', 'ocds'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export type JobState = 'running' | 'completed' | 'failed';
@@ -21,6 +21,7 @@ export const JOB_KIND_LABELS: Record<JobKind, string> = {
   isdoc: 'Faktury ISDOC',
   'registr-smluv': 'Dump registru smluv',
   harvest: 'Sklizeň z webu organizace',
+  ocds: 'Balíček OCDS',
 };
 
 /** A job that has reported nothing for this long was killed; running the same import again resumes it. */

@@ -57,7 +57,7 @@ export function Layout({ title, children, description, demo, feed }: LayoutProps
         <footer class="site">
           <div class="wrap">
             <p>
-              Otevřená města – spolek měst a obcí pro otevřené radnice. Data jsou otevřená: <a href="/api">API</a>,{' '}
+              Otevřená města – spolek měst a obcí pro otevřené radnice. Data jsou otevřená: <a href="/otevrena-data">hromadné soubory a katalog</a>, <a href="/api">API</a>,{' '}
               <a href="/standard">standard {`1.0`}</a>, <a href="/validator">validátor</a>. <a href="/metodika">Metodika varovných signálů</a> ·{' '}
               <a href="/pristupnost">Prohlášení o přístupnosti</a>
             </p>

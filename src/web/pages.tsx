@@ -189,7 +189,7 @@ export function OrganizationPage(props: {
         <dd>
           <a href={`/api/v1/organizations/${o.ico}/records`}>záznamy v JSON (API)</a> · <a href={`/hledat.csv?organizace=${o.ico}`}>CSV</a> ·{' '}
           <a href={`/hledat.json?organizace=${o.ico}`}>JSON</a> · <a href={feed}>odběr nových záznamů (Atom)</a> ·{' '}
-          <a href={`/hledat?organizace=${o.ico}`}>hledat v záznamech</a>
+          <a href={`/hledat?organizace=${o.ico}`}>hledat v záznamech</a> · <a href={`/otevrena-data/${o.ico}`}>hromadné soubory a katalog pro NKOD</a>
         </dd>
       </dl>
       <OrganizationFigures organization={o} profile={props.profile} />
