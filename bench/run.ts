@@ -5,6 +5,7 @@
  *  - peak memory (max RSS) of `om publish` for a 1,000,000-row CSV into SQLite.
  *  - `om import registr-smluv` of a generated 1,000,000-record dump (~1.2 GB) into SQLite and PostgreSQL, then the
  *    unchanged second import (records/s and peak memory).
+ *  - `om export` of the dump's database to CSV and to NDJSON (rows/s and peak memory), BENCH_SKIP_EXPORT=1 skips it;
  *  - the portal on the dump's database (bench/portal.ts): search p50/p95 with facets, organisation and record pages
  *    under 50 connections (BENCH_SKIP_PORTAL=1 skips it).
  * Set BENCH_ROWS / BENCH_BIG_ROWS / BENCH_DUMP_RECORDS to change sizes, BENCH_SKIP_PG=1, BENCH_SKIP_BIG=1 or
@@ -67,6 +68,20 @@ function importDump(label: string, file: string, env: Record<string, string>, wh
   );
 }
 
+/** Bulk export of the dump's database: CSV under the standard and NDJSON with history, each written alone. */
+function benchExport(label: string, env: Record<string, string>): void {
+  for (const format of ['csv', 'ndjson']) {
+    const exportDir = join(dir, `export-${label}-${format}`);
+    const run = runOm(['export', '--format', format, '--json'], { ...env, EXPORT_DIR: exportDir });
+    const report = JSON.parse(run.stdout) as { records: number; files: number; seconds: number };
+    console.log(
+      `${label}: om export --format ${format} ${report.records.toLocaleString('en')} records: ${(report.records / report.seconds).toFixed(0)} rows/s ` +
+        `(export ${report.seconds.toFixed(2)} s; ${report.files} files, each record in its organisation's file and the platform file; max RSS ${run.maxRssMb.toFixed(0)} MB)`,
+    );
+    rmSync(exportDir, { recursive: true, force: true });
+  }
+}
+
 function importDumpTwice(label: string, file: string, env: Record<string, string>): void {
   importDump(label, file, env, 'om import registr-smluv');
   importDump(label, file, env, 'unchanged re-import');
@@ -99,10 +114,12 @@ try {
     console.log(`register dump: ${dumpRecords.toLocaleString('en')} records, ${(bytes / 1e9).toFixed(2)} GB`);
     const sqliteEnv = { DATABASE_URL: `sqlite:${join(dir, 'dump.sqlite')}` };
     importDumpTwice('SQLite', dump, sqliteEnv);
+    if (!process.env.BENCH_SKIP_EXPORT) benchExport('SQLite', sqliteEnv);
     if (!process.env.BENCH_SKIP_PORTAL) await benchPortal('SQLite', om, sqliteEnv, 3901);
     if (!process.env.BENCH_SKIP_PG) {
       await withPgSchema(async (url) => {
         importDumpTwice('PostgreSQL', dump, { DATABASE_URL: url });
+        if (!process.env.BENCH_SKIP_EXPORT) benchExport('PostgreSQL', { DATABASE_URL: url });
         if (!process.env.BENCH_SKIP_PORTAL) await benchPortal('PostgreSQL', om, { DATABASE_URL: url }, 3902);
       });
     }

@@ -36,6 +36,8 @@ export async function serveExportFile(c: Context, directory: string, path: strin
       'access-control-allow-origin': '*',
       'access-control-expose-headers': 'ETag, Content-Length, Content-Range, Accept-Ranges',
     };
+    // Tables download under a name that says whose they are; JSON documents may be read in the browser.
+    if (!path.endsWith('.json')) headers['content-disposition'] = `attachment; filename="${path.replace('/', '-')}"`;
     if (matchesEtag(c.req.header('if-none-match'), etag)) {
       await handle.close();
       return new Response(null, { status: 304, headers });

@@ -4,7 +4,7 @@ import { Layout } from './layout.tsx';
 import { formatNumber, formatTimestamp } from '../shared/format.ts';
 import { FORMAT_LABELS, type ExportFileEntry, type ExportIndex } from '../exports/rules.ts';
 import { RECORD_TYPE_LABELS } from '../standard/schema.ts';
-import { catalogIri, downloadUrl } from '../catalog/rules.ts';
+import { catalogIri } from '../catalog/rules.ts';
 import type { Organization } from '../organizations/service.ts';
 
 export function formatBytes(bytes: number): string {
@@ -14,7 +14,7 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 ** 3).toLocaleString('cs-CZ', { maximumFractionDigits: 2 })} GB`;
 }
 
-function FileTable({ files, baseUrl, caption }: { files: ExportFileEntry[]; baseUrl: string; caption: string }) {
+function FileTable({ files, caption }: { files: ExportFileEntry[]; caption: string }) {
   return (
     <div class="table-scroll" tabindex={0} role="region" aria-label={caption}>
       <table>
@@ -39,7 +39,7 @@ function FileTable({ files, baseUrl, caption }: { files: ExportFileEntry[]; base
             <tr>
               <td>{file.type ? RECORD_TYPE_LABELS[file.type].many : 'Smlouvy (OCDS)'}</td>
               <td>
-                <a href={downloadUrl(baseUrl, file.path)} download>
+                <a href={`/otevrena-data/soubory/${file.path}`}>
                   {FORMAT_LABELS[file.format]}
                   {file.path.endsWith('ocds-records.json') ? ' (record package)' : file.format === 'ocds' ? ' (release package)' : ''}
                 </a>
@@ -85,7 +85,7 @@ export function OpenDataPage({ index, baseUrl, organization }: { index: ExportIn
       </ul>
       {files.length > 0 ? (
         <>
-          <FileTable files={files} baseUrl={baseUrl} caption={`Soubory vygenerované ${formatTimestamp(files[0]!.generatedAt)}`} />
+          <FileTable files={files} caption={`Soubory vygenerované ${formatTimestamp(files[0]!.generatedAt)}`} />
           <p>
             Seznam všech souborů s kontrolními součty je i strojově: <a href="/otevrena-data/soubory/index.json">index.json</a>.
           </p>
@@ -95,7 +95,7 @@ export function OpenDataPage({ index, baseUrl, organization }: { index: ExportIn
       )}
       <h2>Katalog otevřených dat</h2>
       <p>
-        Katalog podle DCAT-AP-CZ, který sklízí Národní katalog otevřených dat: <a href={catalogIri(baseUrl, scope)}>{catalogIri(baseUrl, scope)}</a>.{' '}
+        Katalog podle DCAT-AP-CZ, který sklízí Národní katalog otevřených dat: <a href={catalogIri('', scope)}>{catalogIri(baseUrl, scope)}</a>.{' '}
         <a href={organization ? `/otevrena-data/nkod?organizace=${organization.ico}` : '/otevrena-data/nkod'}>Jak katalog zaregistrovat v NKOD</a>.
       </p>
       <h2>API a změny</h2>

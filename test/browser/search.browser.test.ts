@@ -9,7 +9,7 @@ import type { ServerType } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 import { contract, items, makeOrganization, testContext } from '../../src/testing/factories.ts';
-import { axeSource, launchChromium, startPortal } from './harness.ts';
+import { launchChromium, seriousViolations, startPortal } from './harness.ts';
 import type { Organization } from '../../src/organizations/service.ts';
 
 const SUPPLIER_ICO = '25596641';
@@ -45,14 +45,6 @@ afterAll(async () => {
   server?.close();
   await database?.cleanup();
 });
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    const result = await (globalThis as unknown as { axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run();
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 describe('the public portal', () => {
   it('lets a person search, filter, open a record, follow the supplier, download the CSV and subscribe to the feed, without JavaScript', async () => {
