@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { ServerType } from '@hono/node-server';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 import { contract, items, makeOrganization, testContext } from '../../src/testing/factories.ts';
 import { launchChromium, seriousViolations, startPortal } from './harness.ts';
