@@ -56,7 +56,7 @@ export function createContext(config: Config, db: Db, logger: Logger): AppContex
   const isdocImport = new IsdocImportService(organizations, register, jobs);
   const harvest = new HarvestService(new HarvestRepository(db.kysely), { tables: tableImport, publishing, jobs, organizations, logger, allowPrivateNetworks: config.harvestAllowPrivate });
   const ocds = new OcdsExporter(new OcdsRepository(db.kysely), { prefix: config.ocdsPrefix, baseUrl: config.baseUrl, publisherIco: config.publisherIco });
-  const exports = new ExportService(new ExportRepository(db.kysely), organizations, ocds, config.exportDir, logger);
+  const exports = new ExportService(new ExportRepository(db), organizations, ocds, config.exportDir, logger);
   const catalog = new CatalogService(organizations, exports, { baseUrl: config.baseUrl, contactEmail: config.contactEmail, publisherIco: config.publisherIco });
   const ocdsImport = new OcdsImportService(new OcdsImportRepository(db.kysely), organizations, jobs);
   return { config, db, logger, organizations, register, search, tokens, publishing, registerImport, jobs, tableImport, isdocImport, harvest, exports, catalog, ocdsImport };

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -18,6 +18,11 @@ export interface Db {
   target: string;
   /** PostgreSQL schema the tables live in (search_path); undefined for SQLite. */
   schema?: string;
+  /**
+   * Runs a compiled read and returns its rows as arrays in the select's column order. For bulk reads (exports):
+   * rows as objects cost ~40 % more to build on SQLite than the query itself.
+   */
+  rows(query: CompiledQuery): Promise<unknown[][]>;
   close(): Promise<void>;
 }
 
@@ -66,6 +71,7 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       kysely,
+      rows: async (query) => (await pool.query({ text: query.sql, values: query.parameters as unknown[], rowMode: 'array' })).rows as unknown[][],
       dialect: 'postgres',
       target: `postgres://${parsedUrl.host}${parsedUrl.pathname}${searchPath ? `?schema=${searchPath}` : ''}`,
       schema: searchPath ?? 'public',
@@ -88,5 +94,13 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
   // 16 MiB of page cache: larger measured no faster for bulk writes and costs resident memory.
   sqlite.pragma('cache_size = -16384');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { kysely, dialect: 'sqlite', target: `sqlite:${file}`, close: () => kysely.destroy() };
+  // Raw-mode statements are kept apart from Kysely's cache: raw() changes how a statement returns rows.
+  const rawStatements = withStatementCache(sqlite, 20);
+  return {
+    kysely,
+    dialect: 'sqlite',
+    target: `sqlite:${file}`,
+    rows: async (query) => rawStatements.prepare(query.sql).raw(true).all(...(query.parameters as unknown[])) as unknown[][],
+    close: () => kysely.destroy(),
+  };
 }

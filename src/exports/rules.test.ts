@@ -85,6 +85,8 @@ describe('NDJSON and the index', () => {
     expect(parsed.organization.name).toBe('Město "B"');
     expect(parsed.record).toEqual(EXAMPLES.smlouva);
     expect(parsed.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    expect(parsed.versions[0].record).toEqual(EXAMPLES.smlouva);
+    expect(parsed.versions[1].record).toBeUndefined();
   });
 
   it('keeps entries of files this run did not write', () => {

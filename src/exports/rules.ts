@@ -112,6 +112,50 @@ export class CsvRowFormatter {
   }
 
   row(record: Record<string, unknown>): string {
+    this.fillFromRecord(record);
+    return this.lineOf(this.escape(), null);
+  }
+
+  /** The line of a record's stored (canonical JSON) content, read without JSON.parse where its shape allows. */
+  rowFromContent(content: string): string {
+    return this.lineOf(this.escapedCells(content), null);
+  }
+
+  /**
+   * The record's cells, escaped for this variant, in this formatter's columns. The array is reused by the next
+   * call: turn it into lines (`lineOf`) first.
+   */
+  escapedCells(content: string): string[] {
+    this.cells.fill('');
+    if (!fillCells(content, this.layout, this.cells)) this.fillFromRecord(JSON.parse(content) as Record<string, unknown>);
+    return this.escape();
+  }
+
+  /**
+   * A line from escaped cells: all columns, or through a projection (for each column of a narrower formatter of
+   * the same type, its index here), so a record read once yields its line for files with fewer numbered columns.
+   */
+  lineOf(escaped: readonly string[], projection: Int32Array | null): string {
+    let line = '';
+    if (projection === null) {
+      for (let i = 0; i < escaped.length; i++) line += i === 0 ? escaped[i]! : this.delimiter + escaped[i]!;
+    } else {
+      for (let i = 0; i < projection.length; i++) line += i === 0 ? escaped[projection[i]!]! : this.delimiter + escaped[projection[i]!]!;
+    }
+    return line + '\r\n';
+  }
+
+  /** For each column of `narrower` (same type, no more numbered slots), the index of that column here. */
+  projectionOf(narrower: CsvRowFormatter): Int32Array {
+    const positions = new Map(this.columns.map((column, index) => [column, index]));
+    return Int32Array.from(narrower.columns.map((column) => {
+      const index = positions.get(column);
+      if (index === undefined) throw new Error(`column ${column} is missing from the wider layout`);
+      return index;
+    }));
+  }
+
+  private fillFromRecord(record: Record<string, unknown>): void {
     const cells = this.cells;
     for (let i = 0; i < this.accessors.length; i++) {
       const accessor = this.accessors[i]!;
@@ -124,31 +168,16 @@ export class CsvRowFormatter {
       }
       cells[i] = value === undefined || value === null ? '' : String(value);
     }
-    return this.line();
   }
 
-  /** The line of a record's stored (canonical JSON) content, read without JSON.parse where its shape allows. */
-  rowFromContent(content: string): string {
-    this.cells.fill('');
-    if (fillCells(content, this.layout, this.cells)) return this.line();
-    return this.row(JSON.parse(content) as Record<string, unknown>);
-  }
-
-  private line(): string {
+  private escape(): string[] {
     const cells = this.cells;
-    let line = '';
     for (let i = 0; i < cells.length; i++) {
-      if (i > 0) line += this.delimiter;
-      let text = cells[i]!;
+      const text = cells[i]!;
       if (text === '') continue;
-      if (this.excel) {
-        text = this.decimalColumns[i] ? text.replace('.', ',') : defuseFormula(text);
-        line += excelField(text);
-      } else {
-        line += csvField(text);
-      }
+      cells[i] = this.excel ? excelField(this.decimalColumns[i] ? text.replace('.', ',') : defuseFormula(text)) : csvField(text);
     }
-    return line + '\r\n';
+    return cells;
   }
 }
 
@@ -195,8 +224,9 @@ export interface NdjsonRecord {
 }
 
 /**
- * One NDJSON line in the API's record shape. Stored contents are spliced in as they are: they are JSON already,
- * and parsing them only to serialise them again would halve the export's speed.
+ * One NDJSON line in the API's record shape: the current content as `record`, and every version's metadata with
+ * the content of the earlier ones (the current version's is `record`, not repeated: it would double the file).
+ * Stored contents are spliced in as they are: they are JSON already.
  */
 export function ndjsonLine(record: NdjsonRecord): string {
   const current = record.versions[record.versions.length - 1]!;
@@ -204,7 +234,7 @@ export function ndjsonLine(record: NdjsonRecord): string {
   for (let i = 0; i < record.versions.length; i++) {
     const version = record.versions[i]!;
     if (i > 0) versions += ',';
-    versions += `{"version":${version.versionNo},"change":${JSON.stringify(version.change)},"publishedAt":${JSON.stringify(version.publishedAt)},"quality":${JSON.stringify(version.quality)},"note":${JSON.stringify(version.note)},"record":${version.content}}`;
+    versions += `{"version":${version.versionNo},"change":${JSON.stringify(version.change)},"publishedAt":${JSON.stringify(version.publishedAt)},"quality":${JSON.stringify(version.quality)},"note":${JSON.stringify(version.note)}${i < record.versions.length - 1 ? `,"record":${version.content}` : ''}}`;
   }
   return (
     `{"organization":{"ico":${JSON.stringify(record.organizationIco)},"name":${JSON.stringify(record.organizationName)}}` +

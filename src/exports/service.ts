@@ -17,7 +17,7 @@ import { CsvRowFormatter, filePath, mergeIndex, msUntilNext, ndjsonLine, type Ex
 export const INDEX_FILE = 'index.json';
 const CHUNK = 2000;
 /** Bytes all organisation files may buffer together; each gets an even share between 4 and 64 kB. */
-const ORGANIZATION_BUFFER_BYTES = 32 * 1024 * 1024;
+const ORGANIZATION_BUFFER_BYTES = 16 * 1024 * 1024;
 
 export interface ExportOptions {
   formats?: readonly ExportFormat[];
@@ -37,8 +37,12 @@ export interface ExportSummary {
 interface OpenFile {
   entry: Omit<ExportFileEntry, 'bytes' | 'sha256'>;
   file: AtomicFile;
-  formatter: CsvRowFormatter | null;
+  /** For CSV files: where this file's columns are among the type's widest layout (null: it is that layout). */
+  projection: Int32Array | null;
 }
+
+/** Per type and CSV variant, the layout with the most numbered columns: each record is read into it once. */
+type WideFormatters = Map<string, { csv: CsvRowFormatter; excel: CsvRowFormatter }>;
 
 type TableFormat = Exclude<ExportFormat, 'ocds'>;
 
@@ -81,14 +85,24 @@ export class ExportService {
 
     const written: ExportFileEntry[] = [];
     const open: OpenFile[] = [];
+    const wide: WideFormatters = new Map();
+    const widestSlots = new Map<string, { strany: number; prilohy: number }>();
+    for (const type of RECORD_TYPES) {
+      const ofType = scopes.filter((s) => s.type === type);
+      const slots = { strany: Math.max(0, ...ofType.map((s) => s.max_parties ?? 0)), prilohy: Math.max(0, ...ofType.map((s) => s.max_attachments ?? 0)) };
+      widestSlots.set(type, slots);
+      wide.set(type, { csv: new CsvRowFormatter(type, slots, false), excel: new CsvRowFormatter(type, slots, true) });
+    }
     const openFiles = (ico: string | null, type: RecordType, slots: { strany: number; prilohy: number }): ScopeFiles => {
       const files: ScopeFiles = { all: [] };
       for (const format of formats) {
         const path = filePath(ico, type, format);
+        const widest = format === 'ndjson' ? null : wide.get(type)![format];
         const formatter = format === 'ndjson' ? null : new CsvRowFormatter(type, slots, format === 'excel');
+        const projection = widest && formatter && formatter.columns.length !== widest.columns.length ? widest.projectionOf(formatter) : null;
         // Thousands of organisation files are written at once: they hold no open descriptor between flushes.
         const file = new AtomicFile(join(this.directory, path), ico === null ? {} : { lazy: true, bufferBytes: organizationBufferBytes });
-        const opened: OpenFile = { entry: { path, organization: ico, type, format, rows: 0, personalData: false, generatedAt }, file, formatter };
+        const opened: OpenFile = { entry: { path, organization: ico, type, format, rows: 0, personalData: false, generatedAt }, file, projection };
         if (formatter) file.write(formatter.header());
         open.push(opened);
         files.all.push(opened);
@@ -100,11 +114,7 @@ export class ExportService {
     try {
       const platform = new Map<string, ScopeFiles>();
       if (!organizationIds) {
-        for (const type of RECORD_TYPES) {
-          const ofType = scopes.filter((s) => s.type === type);
-          const slots = { strany: Math.max(0, ...ofType.map((s) => s.max_parties ?? 0)), prilohy: Math.max(0, ...ofType.map((s) => s.max_attachments ?? 0)) };
-          platform.set(type, openFiles(null, type, slots));
-        }
+        for (const type of RECORD_TYPES) platform.set(type, openFiles(null, type, widestSlots.get(type)!));
       }
       const organizationFiles = new Map<string, ScopeFiles>();
       let afterId = 0;
@@ -121,7 +131,7 @@ export class ExportService {
             own = openFiles(scope.ico, row.type as RecordType, { strany: scope.max_parties ?? 0, prilohy: scope.max_attachments ?? 0 });
             organizationFiles.set(key, own);
           }
-          this.writeRow(row, scope, own, platform.get(row.type), histories);
+          this.writeRow(row, scope, own, platform.get(row.type), wide.get(row.type)!, histories);
         }
         done += rows.length;
         afterId = rows[rows.length - 1]!.id;
@@ -202,7 +212,7 @@ export class ExportService {
     return byRecord;
   }
 
-  private writeRow(row: ExportRecordRow, scope: ExportScopeRow, own: ScopeFiles, platform: ScopeFiles | undefined, histories: Map<number, ExportVersionRow[]>): void {
+  private writeRow(row: ExportRecordRow, scope: ExportScopeRow, own: ScopeFiles, platform: ScopeFiles | undefined, wide: { csv: CsvRowFormatter; excel: CsvRowFormatter }, histories: Map<number, ExportVersionRow[]>): void {
     // Parties are stored as given, so a natural person shows in the JSON text; hidden birth numbers show in redactions.
     const personal = row.content.includes('"typOsoby":"fyzicka') || row.redactions !== '[]';
     const add = (opened: OpenFile | undefined, line: string) => {
@@ -215,10 +225,11 @@ export class ExportService {
       for (const format of ['csv', 'excel'] as const) {
         const mine = own[format];
         const shared = platform?.[format];
-        const line = mine ? mine.formatter!.rowFromContent(row.content) : undefined;
-        add(mine, line!);
-        // The platform file may have more numbered columns than the organisation's; otherwise the line is the same.
-        if (shared) add(shared, line !== undefined && shared.formatter!.columns.length === mine!.formatter!.columns.length ? line : shared.formatter!.rowFromContent(row.content));
+        if (!mine && !shared) continue;
+        // Read once into the widest layout; the organisation's file may have fewer numbered columns.
+        const escaped = wide[format].escapedCells(row.content);
+        if (mine) add(mine, wide[format].lineOf(escaped, mine.projection));
+        if (shared) add(shared, wide[format].lineOf(escaped, null));
       }
     }
     if (own.ndjson || platform?.ndjson) {
