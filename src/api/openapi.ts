@@ -133,7 +133,7 @@ export function buildOpenApi(baseUrl: string): Json {
           summary: 'Změny v pořadí uložení (nové záznamy, nové verze, znepřístupnění); zrcadlo pokračuje parametrem since',
           operationId: 'listChanges',
           parameters: queryParameters(changesQuery),
-          responses: { '200': ok('Stránka změn', 'ChangeList'), ...notModified, ...errorResponses('bad_request', 'not_found') },
+          responses: { '200': okList('Stránka změn', 'ChangeList'), ...notModified, ...errorResponses('bad_request', 'not_found') },
         },
       },
       '/api/v1/organizations/{ico}': {

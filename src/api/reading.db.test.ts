@@ -90,6 +90,11 @@ describe('reading API', () => {
     expect(all[2].record.predmet).toBe('Jiný předmět');
     expect(all[3].note).toBe('Chybně zveřejněno');
     expect(all[0].url).toBe(`http://portal.test/organizace/${organization.ico}/zaznam/X`);
+    const csv = await app.request(`/api/v1/changes?since=${since}&limit=3&organization=${organization.ico}&fields=seq,change,id,version&format=csv`);
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('seq,change,id,version');
+    expect(lines.slice(1).map((line) => line.split(',').slice(1).join(','))).toEqual(['created,X,1', 'created,Y,1', 'corrected,X,2']);
+    expect(csv.headers.get('link')).toContain(`since=${lines[3]!.split(',')[0]}`);
     const nothing = await readJson(await app.request(`/api/v1/changes?since=${secondPage.nextSince}&organization=${organization.ico}`));
     expect(nothing).toEqual({ items: [], nextSince: secondPage.nextSince, hasMore: false });
   });

@@ -13,7 +13,7 @@ import { decimalToHalere } from '../shared/money.ts';
 import { searchTokens } from '../shared/text.ts';
 import { formatFromContentType, type InputFormat } from '../publishing/input.ts';
 import { apiDetail, apiListItem, apiOrganization, recordPath } from './present.ts';
-import { changesQuery, organizationListItemSchema, organizationListQuery, publishQuery, recordListItemSchema, recordListQuery, withdrawBody } from './schemas.ts';
+import { changeSchema, changesQuery, organizationListItemSchema, organizationListQuery, publishQuery, recordListItemSchema, recordListQuery, withdrawBody } from './schemas.ts';
 import { csvPage, parseFields, pickFields, wantsCsv } from './listing.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -61,22 +61,32 @@ function clientKey(c: Context): string {
 }
 
 /** A list page as JSON, or as CSV with the next page in a Link header; with only the asked fields either way. */
-function listResponse(c: Context, items: Array<Record<string, unknown>>, allowed: readonly string[], query: { fields?: string; format?: string }, nextCursor: string | null, extra: Record<string, unknown> = {}): Response {
+function listResponse(
+  c: Context,
+  items: Array<Record<string, unknown>>,
+  allowed: readonly string[],
+  query: { fields?: string; format?: string },
+  next: { param: string; value: string } | null,
+  body: Record<string, unknown>,
+): Response {
   const fields = parseFields(query.fields, allowed);
   const shaped = pickFields(items, fields);
   if (wantsCsv(query.format, c.req.header('accept'))) {
-    if (nextCursor) {
-      const next = new URL(c.req.url);
-      next.searchParams.set('cursor', nextCursor);
-      c.header('link', `<${next.pathname}${next.search}>; rel="next"`);
+    if (next) {
+      const url = new URL(c.req.url);
+      url.searchParams.set(next.param, next.value);
+      c.header('link', `<${url.pathname}${url.search}>; rel="next"`);
     }
     return c.body(csvPage(shaped, fields ?? allowed), 200, { 'content-type': 'text/csv; charset=utf-8' });
   }
-  return c.json({ items: shaped, nextCursor, ...extra });
+  return c.json({ items: shaped, ...body });
 }
+
+const cursorPage = (nextCursor: string | null) => (nextCursor ? { param: 'cursor', value: nextCursor } : null);
 
 const RECORD_FIELDS = Object.keys(recordListItemSchema.shape);
 const ORGANIZATION_FIELDS = Object.keys(organizationListItemSchema.shape);
+const CHANGE_FIELDS = Object.keys(changeSchema.shape);
 
 export function listFilter(query: z.output<typeof recordListQuery>, organizationIds?: number[]): RecordListFilter {
   const amount = (value: string | undefined) => (value === undefined ? undefined : (decimalToHalere(value) ?? undefined));
@@ -130,7 +140,7 @@ export function apiRoutes(ctx: AppContext): Hono {
     const limit = Math.min(Math.max(Number(query.limit ?? 100), 1), 1000);
     const [page, total] = await Promise.all([ctx.organizations.page({ cursor: query.cursor, limit, kind: query.kind }), ctx.organizations.count()]);
     const items = page.items.map((o) => ({ ...apiOrganization(o, base, o.parentIco), recordCount: o.recordCount, lastUpdatedAt: o.lastUpdatedAt }));
-    return listResponse(c, items, ORGANIZATION_FIELDS, query, page.nextCursor, { total });
+    return listResponse(c, items, ORGANIZATION_FIELDS, query, cursorPage(page.nextCursor), { nextCursor: page.nextCursor, total });
   });
 
   api.get('/v1/changes', async (c) => {
@@ -138,7 +148,8 @@ export function apiRoutes(ctx: AppContext): Hono {
     const limit = Math.min(Math.max(Number(query.limit ?? 500), 1), 1000);
     const organization = query.organization ? await ctx.organizations.getByIco(query.organization) : undefined;
     const page = await ctx.register.changes(Number(query.since ?? 0), limit, organization?.id);
-    return c.json({ ...page, items: page.items.map((item) => ({ ...item, url: base + recordPath(item.organizationIco, item.id) })) });
+    const items = page.items.map((item) => ({ ...item, url: base + recordPath(item.organizationIco, item.id) }));
+    return listResponse(c, items, CHANGE_FIELDS, query, page.hasMore ? { param: 'since', value: String(page.nextSince) } : null, { nextSince: page.nextSince, hasMore: page.hasMore });
   });
 
   api.get('/v1/organizations/:ico', async (c) => {
@@ -153,7 +164,7 @@ export function apiRoutes(ctx: AppContext): Hono {
     if (!ids && query.organization) ids = [(await ctx.organizations.getByIco(query.organization)).id];
     const limit = Math.min(Math.max(Number(query.limit ?? 50), 1), 500);
     const page = await ctx.register.list(listFilter(query, ids), { cursor: query.cursor, limit });
-    return listResponse(c, page.items.map((item) => apiListItem(item, base)), RECORD_FIELDS, query, page.nextCursor);
+    return listResponse(c, page.items.map((item) => apiListItem(item, base)), RECORD_FIELDS, query, cursorPage(page.nextCursor), { nextCursor: page.nextCursor });
   };
 
   api.get('/v1/records', (c) => listRecords(c));

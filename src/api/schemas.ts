@@ -40,6 +40,8 @@ export const changesQuery = z.strictObject({
   since: z.string().regex(/^\d{1,15}$/).optional().meta({ description: 'Pořadové číslo (seq) poslední zpracované změny; bez něj od začátku. Pokračuje se hodnotou nextSince.' }),
   organization: z.string().regex(/^\d{8}$/).optional().meta({ description: 'Jen změny jedné organizace (IČO).' }),
   limit: z.string().regex(/^\d{1,4}$/).optional().meta({ description: 'Počet změn na stránku (1–1000, výchozí 500).' }),
+  fields: fieldsParam.optional(),
+  format: formatParam.optional(),
 });
 
 export const changeSchema = z.object({
