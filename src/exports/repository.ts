@@ -80,6 +80,18 @@ export class ExportRepository {
     }));
   }
 
+  /** Organisations by id with their IČO and name, and how many records they hold in all (for progress). */
+  async organizationsAndTotal(organizationIds?: number[]): Promise<{ organizations: Map<number, { ico: string; name: string }>; total: number }> {
+    let organizations = this.db.selectFrom('organizations').select(['id', 'ico', 'name']);
+    let count = this.db.selectFrom('records').select((eb) => eb.fn.countAll<number>().as('n'));
+    if (organizationIds) {
+      organizations = organizations.where('id', 'in', organizationIds);
+      count = count.where('organization_id', 'in', organizationIds);
+    }
+    const [rows, total] = await Promise.all([organizations.execute(), count.executeTakeFirstOrThrow()]);
+    return { organizations: new Map(rows.map((row) => [Number(row.id), { ico: row.ico, name: row.name }])), total: Number(total.n) };
+  }
+
   /**
    * The next records after id `afterId` in id order, with their current version. Id order reads versions nearly
    * sequentially (they were written in about that order); organisation order jumped across the whole table and
@@ -126,14 +138,21 @@ export class ExportRepository {
   /** Every version of these records, oldest first. */
   async versionsOf(recordIds: number[]): Promise<ExportVersionRow[]> {
     if (recordIds.length === 0) return [];
-    const rows = await this.db
+    const query = this.db
       .selectFrom('record_versions')
       .select(['record_id', 'version_no', 'change', 'content', 'quality', 'note', 'published_at'])
       .where('record_id', 'in', recordIds)
       .orderBy('record_id')
-      .orderBy('version_no')
-      .execute();
-    for (const row of rows) row.record_id = Number(row.record_id);
-    return rows;
+      .orderBy('version_no');
+    const rows = await this.database.rows(query.compile());
+    return rows.map((row) => ({
+      record_id: Number(row[0]),
+      version_no: Number(row[1]),
+      change: row[2] as string,
+      content: row[3] as string,
+      quality: row[4] as string,
+      note: row[5] as string | null,
+      published_at: row[6] as string,
+    }));
   }
 }

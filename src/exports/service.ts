@@ -78,10 +78,25 @@ export class ExportService {
     const formats = (options.formats ?? ['csv', 'excel', 'ndjson']).filter((f): f is TableFormat => f !== 'ocds');
     let organizationIds: number[] | undefined;
     if (options.organizations) organizationIds = await Promise.all(options.organizations.map(async (ico) => (await this.organizations.getByIco(ico)).id));
-    const scopes = await this.repository.scopes(organizationIds);
-    const total = scopes.reduce((sum, scope) => sum + scope.records, 0);
+    // CSV needs each scope's numbered columns before its first row, which takes a pass over all records (~3 s at a
+    // million); NDJSON alone learns the scopes as the rows come.
+    const needsSlots = formats.includes('csv') || formats.includes('excel');
+    const scopes = needsSlots ? await this.repository.scopes(organizationIds) : [];
+    const known = needsSlots ? null : await this.repository.organizationsAndTotal(organizationIds);
+    const total = known ? known.total : scopes.reduce((sum, scope) => sum + scope.records, 0);
     const scopeOf = new Map<string, ExportScopeRow>(scopes.map((scope) => [`${scope.organization_id}:${scope.type}`, scope]));
-    const organizationBufferBytes = Math.min(64 * 1024, Math.max(4096, Math.floor(ORGANIZATION_BUFFER_BYTES / Math.max(1, scopes.length * formats.length))));
+    const scopeCount = known ? known.organizations.size : scopes.length;
+    const organizationBufferBytes = Math.min(64 * 1024, Math.max(4096, Math.floor(ORGANIZATION_BUFFER_BYTES / Math.max(1, scopeCount * formats.length))));
+    const scopeFor = (organizationId: number, type: string): ExportScopeRow => {
+      const key = `${organizationId}:${type}`;
+      let scope = scopeOf.get(key);
+      if (!scope) {
+        const organization = known!.organizations.get(organizationId)!;
+        scope = { organization_id: organizationId, ico: organization.ico, name: organization.name, type, records: 0, published: 0, max_parties: null, max_attachments: null };
+        scopeOf.set(key, scope);
+      }
+      return scope;
+    };
 
     const written: ExportFileEntry[] = [];
     const open: OpenFile[] = [];
@@ -125,7 +140,7 @@ export class ExportService {
         const histories = formats.includes('ndjson') ? await this.histories(rows) : new Map<number, ExportVersionRow[]>();
         for (const row of rows) {
           const key = `${row.organization_id}:${row.type}`;
-          const scope = scopeOf.get(key)!;
+          const scope = scopeFor(row.organization_id, row.type);
           let own = organizationFiles.get(key);
           if (!own) {
             own = openFiles(scope.ico, row.type as RecordType, { strany: scope.max_parties ?? 0, prilohy: scope.max_attachments ?? 0 });
