@@ -6,7 +6,7 @@
 import { csvField } from '../shared/csv.ts';
 import { csvColumns } from '../standard/flat.ts';
 import { cellLayout, fillCells, type CellLayout } from './canonical.ts';
-import { RECORD_TYPES, type RecordType } from '../standard/schema.ts';
+import type { RecordType } from '../standard/schema.ts';
 
 export const EXPORT_FORMATS = ['csv', 'excel', 'ndjson', 'ocds'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -245,7 +245,6 @@ export function ndjsonLine(record: NdjsonRecord): string {
   );
 }
 
-export const ALL_TYPES: readonly RecordType[] = RECORD_TYPES;
 
 /** Milliseconds from `now` until the next `HH:MM` in UTC (tomorrow's when today's has passed). */
 export function msUntilNext(now: Date, time: string): number {

@@ -48,7 +48,6 @@ type TableFormat = Exclude<ExportFormat, 'ocds'>;
 
 /** The files of one scope (an organisation or the platform) and type, by format. */
 interface ScopeFiles {
-  all: OpenFile[];
   csv?: OpenFile;
   excel?: OpenFile;
   ndjson?: OpenFile;
@@ -109,7 +108,7 @@ export class ExportService {
       wide.set(type, { csv: new CsvRowFormatter(type, slots, false), excel: new CsvRowFormatter(type, slots, true) });
     }
     const openFiles = (ico: string | null, type: RecordType, slots: { strany: number; prilohy: number }): ScopeFiles => {
-      const files: ScopeFiles = { all: [] };
+      const files: ScopeFiles = {};
       for (const format of formats) {
         const path = filePath(ico, type, format);
         const widest = format === 'ndjson' ? null : wide.get(type)![format];
@@ -120,7 +119,6 @@ export class ExportService {
         const opened: OpenFile = { entry: { path, organization: ico, type, format, rows: 0, personalData: false, generatedAt }, file, projection };
         if (formatter) file.write(formatter.header());
         open.push(opened);
-        files.all.push(opened);
         files[format] = opened;
       }
       return files;

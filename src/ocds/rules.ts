@@ -109,12 +109,11 @@ export function processReleases(input: OcdsProcessInput): Json[] {
   const url = recordUrl(input.baseUrl, input.buyer.ico, input.contractKey);
   const releases: Json[] = [];
   const base = (id: string, date: string, tag: string[], record: StandardRecord): Json => {
-    const { list, suppliers } = parties(ocid, input.buyer, record);
-    return { ocid, id, date, tag, initiationType: 'tender', language: 'cs', parties: list, buyer: { id: `CZ-ICO-${input.buyer.ico}`, name: input.buyer.name }, suppliersForAward: suppliers };
+    return { ocid, id, date, tag, initiationType: 'tender', language: 'cs', parties: parties(ocid, input.buyer, record).list, buyer: { id: `CZ-ICO-${input.buyer.ico}`, name: input.buyer.name } };
   };
+  /** Every contract needs the award it came from: one per process, to the contract's suppliers. */
   const finish = (release: Json, contract: Contract, status: string): Json => {
-    const suppliers = release.suppliersForAward as Json[];
-    delete release.suppliersForAward;
+    const { suppliers } = parties(ocid, input.buyer, contract);
     const award: Json = { id: awardId, status: status === 'cancelled' ? 'cancelled' : 'active', suppliers, date: dateTime(contract.datumUzavreni) };
     const amount = value(contract);
     if (amount) award.value = amount;
