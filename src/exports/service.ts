@@ -4,7 +4,7 @@
  * counts is replaced last. Rows follow the order records were first published, so a file imported elsewhere and
  * exported again comes out the same.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AtomicFile } from '../shared/atomic-file.ts';
 import { RECORD_TYPES, STANDARD_VERSION, type RecordType } from '../standard/schema.ts';
@@ -54,6 +54,8 @@ interface ScopeFiles {
 }
 
 export class ExportService {
+  private cachedIndex: { mtimeMs: number; size: number; index: ExportIndex } | null = null;
+
   constructor(
     private readonly repository: ExportRepository,
     private readonly organizations: OrganizationService,
@@ -62,9 +64,18 @@ export class ExportService {
     private readonly logger: Logger,
   ) {}
 
+  /**
+   * The current index. Catalog and open-data pages read it on every request; at a million records it is ~2 MB of
+   * JSON, so the parsed index is kept until the file changes (another process may export).
+   */
   async readIndex(): Promise<ExportIndex | null> {
+    const path = join(this.directory, INDEX_FILE);
     try {
-      return JSON.parse(await readFile(join(this.directory, INDEX_FILE), 'utf8')) as ExportIndex;
+      const { mtimeMs, size } = await stat(path);
+      if (this.cachedIndex && this.cachedIndex.mtimeMs === mtimeMs && this.cachedIndex.size === size) return this.cachedIndex.index;
+      const index = JSON.parse(await readFile(path, 'utf8')) as ExportIndex;
+      this.cachedIndex = { mtimeMs, size, index };
+      return index;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;

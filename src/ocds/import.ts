@@ -125,8 +125,8 @@ export class OcdsImportService {
         }
         for (const [ocid, { compiled, releases }] of linkedCompiled) {
           const known = await repository.process(ocid);
-          if (known && known.compiled === JSON.stringify(compiled)) counts.unchanged++;
-          else if (known && known.release_count > 0 && (await repository.releaseContents(ocid)).length > 0) counts.unchanged++;
+          // A process compiled from its own releases is better than a record's summary of them: it stays.
+          if (known && (known.compiled === JSON.stringify(compiled) || (await repository.hasReleases(ocid)))) counts.unchanged++;
           else {
             counts.created++;
             processes.push(await this.saveProcess(repository, ocid, compiled, releases, now));

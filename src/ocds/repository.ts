@@ -89,7 +89,11 @@ export class OcdsImportRepository {
   }
 
   async insertReleases(rows: Array<Insertable<Database['ocds_releases']>>): Promise<void> {
-    for (const row of rows) await this.db.insertInto('ocds_releases').values(row).execute();
+    for (let i = 0; i < rows.length; i += 500) await this.db.insertInto('ocds_releases').values(rows.slice(i, i + 500)).execute();
+  }
+
+  async hasReleases(ocid: string): Promise<boolean> {
+    return (await this.db.selectFrom('ocds_releases').select('id').where('ocid', '=', ocid).limit(1).executeTakeFirst()) !== undefined;
   }
 
   async releaseContents(ocid: string): Promise<string[]> {

@@ -170,7 +170,7 @@ export function webRoutes(ctx: AppContext): Hono {
     const organization = ico ? await ctx.organizations.getByIco(ico) : null;
     return c.html(<NkodPage baseUrl={base} organization={organization} />);
   });
-  web.on(['GET', 'HEAD'], '/otevrena-data/soubory/*', (c) => serveExportFile(c, ctx.exports.directory, decodeURIComponent(c.req.path.slice('/otevrena-data/soubory/'.length))));
+  web.on(['GET', 'HEAD'], '/otevrena-data/soubory/*', (c) => serveExportFile(c, ctx.exports.directory, c.req.path.slice('/otevrena-data/soubory/'.length)));
   web.get('/otevrena-data/:ico', async (c) => {
     const organization = await ctx.organizations.getByIco(c.req.param('ico'));
     return c.html(<OpenDataPage index={await ctx.exports.readIndex()} baseUrl={base} organization={organization} />);
