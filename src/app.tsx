@@ -7,6 +7,7 @@ import type { AppContext } from './context.ts';
 import { apiRoutes } from './api/routes.ts';
 import { errorJson, logError, toAppError } from './api/errors.ts';
 import { webRoutes } from './web/routes.tsx';
+import { workspaceRoutes } from './web/workspace/routes.tsx';
 import { ErrorPage } from './web/pages.tsx';
 
 export function createApp(ctx: AppContext): Hono {
@@ -29,6 +30,7 @@ export function createApp(ctx: AppContext): Hono {
   });
 
   app.route('/api', apiRoutes(ctx));
+  app.route('/sprava', workspaceRoutes(ctx));
   app.route('/', webRoutes(ctx));
 
   app.notFound((c) => {

@@ -26,6 +26,13 @@ export interface Config {
   publisherIco: string | null;
   /** API requests per minute and client (token or address); 0 turns the limit off. */
   apiRateLimit: number;
+  /** SMTP server for sign-in and reset links (`smtp://user:pass@host:587`); null writes the messages to the log. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Where attachments uploaded in the workspace are stored, by their SHA-256. */
+  attachmentDir: string;
+  /** Whether the session cookie is marked Secure; on by default when BASE_URL is https. */
+  secureCookies: boolean;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -51,7 +58,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (publisherIco !== null && !/^\d{8}$/.test(publisherIco)) throw new Error(`PUBLISHER_ICO must be 8 digits, got "${publisherIco}"`);
   const apiRateLimit = Number(env.API_RATE_LIMIT ?? 600);
   if (!Number.isInteger(apiRateLimit) || apiRateLimit < 0) throw new Error(`API_RATE_LIMIT must be a whole number of requests per minute, got "${env.API_RATE_LIMIT}"`);
-  return { port, host, dataDir, databaseUrl, baseUrl, logLevel, harvestIntervalMs, harvestAllowPrivate, contactEmail, exportDir, exportTime, ocdsPrefix, publisherIco, apiRateLimit };
+  const smtpUrl = env.SMTP_URL?.trim() || null;
+  if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl)) throw new Error('SMTP_URL must start with smtp:// or smtps://');
+  const mailFrom = env.MAIL_FROM?.trim() || `Otevřená města <${contactEmail}>`;
+  const attachmentDir = resolve(env.ATTACHMENT_DIR ?? resolve(dataDir, 'prilohy'));
+  const secureCookies = env.SECURE_COOKIES ? env.SECURE_COOKIES === '1' || env.SECURE_COOKIES === 'true' : baseUrl.startsWith('https://');
+  return { port, host, dataDir, databaseUrl, baseUrl, logLevel, harvestIntervalMs, harvestAllowPrivate, contactEmail, exportDir, exportTime, ocdsPrefix, publisherIco, apiRateLimit, smtpUrl, mailFrom, attachmentDir, secureCookies };
 }
 
 /** `HH:MM` (UTC), `off` or empty for never; the default is 03:00, when towns rarely publish. */

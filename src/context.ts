@@ -23,6 +23,17 @@ import { CatalogService } from './catalog/service.ts';
 import { OcdsExporter } from './ocds/export.ts';
 import { OcdsImportRepository, OcdsRepository } from './ocds/repository.ts';
 import { OcdsImportService } from './ocds/import.ts';
+import { AccountRepository } from './accounts/repository.ts';
+import { AccountService } from './accounts/service.ts';
+import { AuditRepository } from './audit/repository.ts';
+import { AuditService } from './audit/service.ts';
+import { AttachmentRepository } from './attachments/repository.ts';
+import { AttachmentService } from './attachments/service.ts';
+import { DraftRepository } from './drafts/repository.ts';
+import { DraftService } from './drafts/service.ts';
+import { WorkspaceRepository } from './workspace/repository.ts';
+import { WorkspaceService } from './workspace/service.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
 
 export interface AppContext {
   config: Config;
@@ -41,9 +52,14 @@ export interface AppContext {
   exports: ExportService;
   catalog: CatalogService;
   ocdsImport: OcdsImportService;
+  accounts: AccountService;
+  audit: AuditService;
+  attachments: AttachmentService;
+  drafts: DraftService;
+  workspace: WorkspaceService;
 }
 
-export function createContext(config: Config, db: Db, logger: Logger): AppContext {
+export function createContext(config: Config, db: Db, logger: Logger, mailer: Mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }, logger)): AppContext {
   const organizations = new OrganizationService(new OrganizationRepository(db.kysely));
   const registerRepository = new RegisterRepository(db.kysely);
   const register = new RegisterService(registerRepository);
@@ -59,5 +75,10 @@ export function createContext(config: Config, db: Db, logger: Logger): AppContex
   const exports = new ExportService(new ExportRepository(db), organizations, ocds, config.exportDir, logger);
   const catalog = new CatalogService(organizations, exports, { baseUrl: config.baseUrl, contactEmail: config.contactEmail, publisherIco: config.publisherIco });
   const ocdsImport = new OcdsImportService(new OcdsImportRepository(db.kysely), organizations, jobs);
-  return { config, db, logger, organizations, register, search, tokens, publishing, registerImport, jobs, tableImport, isdocImport, harvest, exports, catalog, ocdsImport };
+  const accounts = new AccountService(new AccountRepository(db.kysely), organizations, mailer, config.baseUrl);
+  const audit = new AuditService(new AuditRepository(db.kysely));
+  const attachments = new AttachmentService(new AttachmentRepository(db.kysely), config.attachmentDir);
+  const drafts = new DraftService(new DraftRepository(db.kysely));
+  const workspace = new WorkspaceService(new WorkspaceRepository(db.kysely), { organizations, register, publishing, jobs, tables: tableImport, isdoc: isdocImport, registerImport, harvest, audit, attachments, drafts, logger });
+  return { config, db, logger, organizations, register, search, tokens, publishing, registerImport, jobs, tableImport, isdocImport, harvest, exports, catalog, ocdsImport, accounts, audit, attachments, drafts, workspace };
 }

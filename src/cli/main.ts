@@ -44,6 +44,10 @@ const USAGE = `Použití: om PŘÍKAZ [volby]
   token create --org IČO [--label TEXT]   vytvoří přístupový token organizace (zobrazí se jen jednou)
   token list --org IČO          vypíše tokeny organizace
   token revoke ID               zruší token
+  user create E-MAIL [--name JMÉNO] [--admin] [--org IČO --role editor|admin --subordinates]
+                                založí uživatele správy a vypíše jednorázový odkaz k nastavení hesla
+                                (--admin: správce platformy); výchozí heslo neexistuje
+  user link E-MAIL              vydá uživateli nový jednorázový odkaz k přihlášení
   validate SOUBOR [--typ T] [--json]      ověří soubor podle standardu, nic neukládá
   publish --org IČO SOUBOR [--typ T] [--atomic] [--note TEXT] [--json]
                                 zveřejní záznamy ze souboru (CSV, JSON, NDJSON)
@@ -151,6 +155,41 @@ async function cmdToken(args: string[]): Promise<void> {
     } else {
       fail('Použití: om token create|list --org IČO, om token revoke ID');
     }
+  });
+}
+
+/**
+ * `om user create EMAIL [--name JMÉNO] [--admin] [--org IČO [--role editor|admin] [--subordinates]]` and
+ * `om user link EMAIL`: accounts have no password until their owner sets one through the printed one-time link.
+ */
+async function cmdUser(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { name: { type: 'string' }, admin: { type: 'boolean' }, org: { type: 'string' }, role: { type: 'string' }, subordinates: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  const [action, email] = positionals;
+  if ((action !== 'create' && action !== 'link') || !email) fail('Použití: om user create E-MAIL [--name JMÉNO] [--admin] [--org IČO --role editor|admin --subordinates], om user link E-MAIL');
+  return withContext(async (ctx) => {
+    const actor = { kind: 'cli' as const, label: 'om (příkazová řádka)' };
+    let user = await ctx.accounts.findByEmail(email);
+    if (action === 'create') {
+      if (user) fail(`Uživatel ${email} už existuje; nový odkaz vydá om user link ${email}.`);
+      const organization = values.org ? await ctx.organizations.getByIco(values.org) : null;
+      user = await ctx.accounts.createUser({ email, name: values.name ?? email, isPlatformAdmin: values.admin ?? false });
+      await ctx.audit.record(actor, 'user.created', { organizationId: organization?.id ?? null, target: user.email, detail: { platformAdmin: user.isPlatformAdmin } });
+      if (organization) {
+        const role = values.role ?? 'editor';
+        await ctx.accounts.grant(user, organization, role, values.subordinates ?? false);
+        await ctx.audit.record(actor, 'member.granted', { organizationId: organization.id, target: user.email, detail: { role, subordinates: values.subordinates ?? false } });
+      }
+    } else if (!user) {
+      fail(`Uživatel ${email} neexistuje.`);
+    }
+    const link = await ctx.accounts.issueLink(user, 'sign_in');
+    process.stderr.write(`Jednorázový odkaz pro ${user.email} (platí 72 hodin; heslo si nastaví sám, výchozí heslo neexistuje):\n`);
+    process.stdout.write(`${link}\n`);
+    return 0;
   });
 }
 
@@ -515,6 +554,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'token':
       await cmdToken(rest);
       return 0;
+    case 'user':
+      return cmdUser(rest);
     case 'validate':
       return cmdValidate(rest);
     case 'publish':

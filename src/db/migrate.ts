@@ -7,6 +7,7 @@ import * as m0004 from './migrations/2026-11-26-0004-red-flags.ts';
 import * as m0005 from './migrations/2026-11-26-0005-record-links.ts';
 import * as m0006 from './migrations/2026-11-27-0006-list-counts.ts';
 import * as m0007 from './migrations/2026-11-27-0007-ocds.ts';
+import * as m0008 from './migrations/2026-11-27-0008-workspace.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: DialectName): Promise<void> };
 
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-26-0005-record-links': m0005,
   '2026-11-27-0006-list-counts': m0006,
   '2026-11-27-0007-ocds': m0007,
+  '2026-11-27-0008-workspace': m0008,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {

@@ -173,6 +173,81 @@ export interface OcdsProcessesTable {
   updated_at: string;
 }
 
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  is_platform_admin: number;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface MembershipsTable {
+  user_id: number;
+  organization_id: number;
+  role: string;
+  include_subordinates: number;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  ip: string | null;
+  ended_at: string | null;
+}
+
+export interface OneTimeLinksTable {
+  token_hash: string;
+  user_id: number;
+  purpose: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  user_id: number | null;
+  token_id: number | null;
+  actor: string;
+  organization_id: number | null;
+  action: string;
+  target: string | null;
+  /** JSON with what changed. */
+  detail: string | null;
+  ip: string | null;
+}
+
+export interface DraftsTable {
+  id: Generated<number>;
+  organization_id: number;
+  type: string;
+  /** JSON object of the form's flat values. */
+  fields: string;
+  subject: string;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+  record_key: string | null;
+}
+
+export interface AttachmentsTable {
+  sha256: string;
+  media_type: string;
+  size: number;
+  name: string;
+  organization_id: number;
+  created_at: string;
+  published_at: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   api_tokens: ApiTokensTable;
@@ -185,6 +260,13 @@ export interface Database {
   harvest_runs: HarvestRunsTable;
   ocds_releases: OcdsReleasesTable;
   ocds_processes: OcdsProcessesTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  one_time_links: OneTimeLinksTable;
+  audit_log: AuditLogTable;
+  drafts: DraftsTable;
+  attachments: AttachmentsTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;

@@ -25,6 +25,8 @@ export interface JobStart {
   sourceKey: string;
   actor: string;
   totalBytes?: number | null;
+  /** Called once the job has its id, before the work starts (the upload page redirects to the job). */
+  onStarted?: (jobId: number) => void;
 }
 
 export interface ImportJob {
@@ -108,6 +110,7 @@ export class JobService {
     const resumed = id !== undefined;
     id ??= await this.jobs.insert({ organization_id: start.organizationId, kind: start.kind, source_name: start.sourceName, source_key: start.sourceKey, actor: start.actor, runner, total_bytes: start.totalBytes ?? null, now });
     const jobId = id;
+    start.onStarted?.(jobId);
     let lastWrite = 0;
     let latest: { counts: ImportCounts; doneBytes: number } = { counts: { read: 0, created: 0, newVersions: 0, unchanged: 0, rejected: 0 }, doneBytes: 0 };
     const tracker: JobTracker = {

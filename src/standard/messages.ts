@@ -24,6 +24,7 @@ export const ISSUE_MESSAGES = {
   not_an_object: 'Záznam musí být objekt JSON.',
   invalid_json: 'Řádek není platný JSON.',
   extra_fields: 'Řádek má více hodnot, než má hlavička sloupců.',
+  publisher_not_permitted: 'Záznam zveřejnil jiný subjekt, než za který tento účet publikuje; nahrajte jen záznamy své organizace.',
   publisher_unknown: 'Zveřejňující subjekt nemá platné IČO ani známou datovou schránku, záznam nelze přiřadit organizaci.',
   // warnings: the record is kept and flagged
   ico_checksum: 'IČO nemá platnou kontrolní číslici.',

@@ -40,6 +40,7 @@ export function Layout({ title, children, description, demo, feed }: LayoutProps
                 <li><a href="/standard">Standard</a></li>
                 <li><a href="/validator">Validátor</a></li>
                 <li><a href="/api">API</a></li>
+                <li><a href="/sprava">Správa</a></li>
               </ul>
             </nav>
           </div>

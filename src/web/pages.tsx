@@ -358,13 +358,22 @@ const LINKED_FROM_LABELS: Record<string, string> = {
 };
 
 export function RecordPage({ detail, flags, links }: { detail: RecordDetail; flags: RedFlag[]; links: RecordLinks }) {
+  return (
+    <Layout title={detail.current.content.predmet} demo={detail.organization.isDemo}>
+      <RecordBody detail={detail} flags={flags} links={links} />
+    </Layout>
+  );
+}
+
+/** The record as the public sees it; also the workspace's preview of a record not yet published. */
+export function RecordBody({ detail, flags, links }: { detail: RecordDetail; flags: RedFlag[]; links: RecordLinks }) {
   const record = detail.current.content;
   const type = detail.type;
   const currency = record.mena ?? 'CZK';
   const plain = Object.entries(record).filter(([, value]) => !Array.isArray(value) && value !== undefined);
   const redacted = new Set(detail.current.redactedPaths);
   return (
-    <Layout title={record.predmet} demo={detail.organization.isDemo}>
+    <>
       <p class="muted">
         {RECORD_TYPE_LABELS[type].one} · <a href={`/organizace/${detail.organization.ico}`}>{detail.organization.name}</a>
       </p>
@@ -507,7 +516,7 @@ export function RecordPage({ detail, flags, links }: { detail: RecordDetail; fla
       <p>
         <a href={`/api/v1/organizations/${detail.organization.ico}/records/${encodeURIComponent(detail.id)}`}>Tento záznam v JSON (API)</a>
       </p>
-    </Layout>
+    </>
   );
 }
 

@@ -21,6 +21,7 @@ import { EXAMPLES } from '../standard/examples.ts';
 import { buildOpenApi } from '../api/openapi.ts';
 import { STYLESHEET } from './style.ts';
 import { serveExportFile } from './files.ts';
+import { attachmentResponse } from './workspace/routes.tsx';
 import { NkodPage, OpenDataPage } from './open-data-pages.tsx';
 import { ApiPage, HomePage, OrganizationPage, OrganizationsPage, RecordPage, StandardPage, ValidatorPage } from './pages.tsx';
 
@@ -185,6 +186,8 @@ export function webRoutes(ctx: AppContext): Hono {
     if (!slug) throw new AppError('not_found', 'Taková datová sada v katalogu není.', `no dataset file ${c.req.param('file')}`);
     return jsonLd(c, await ctx.catalog.dataset(c.req.param('scope'), slug));
   });
+
+  web.get('/prilohy/:sha256', attachmentResponse(ctx));
 
   web.get('/metodika', (c) => c.html(<MethodologyPage />));
   web.get('/pristupnost', (c) => c.html(<AccessibilityPage contact={ctx.config.contactEmail} />));

@@ -89,4 +89,27 @@ a{color:#0b5394}
 a:focus{outline:3px solid #f0a000;outline-offset:2px}
 .meta{color:#4a4a4a;font-size:.875rem}
 .more{margin:.5rem 0 0;font-size:.9rem}
+.ws-bar{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem 1rem;border-bottom:1px solid var(--line);margin-bottom:.5rem}
+.ws-bar p{margin:.25rem 0}
+.ws-nav ul{list-style:none;margin:0 0 1rem;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
+.ws-nav p{margin:.25rem 0}
+.ws-nav a[aria-current=page]{font-weight:700;text-decoration:none;border-bottom:3px solid var(--accent)}
+button.secondary{background:#fff;color:var(--accent);border:2px solid var(--accent)}
+button.danger{background:var(--err)}
+form.inline{display:inline}
+.ws-form{max-width:48rem}
+.ws-form.narrow{max-width:24rem}
+.ws-form p,.ws-field{margin:0 0 1rem}
+.ws-form label{display:block}
+.ws-form .check label{display:inline;font-weight:400}
+.ws-form input:not([type=checkbox]):not([type=file]),.ws-form select,.ws-form textarea{display:block;width:100%;max-width:40rem;padding:.45rem;font:inherit;border:1px solid #767676;border-radius:.25rem}
+.ws-form input[readonly]{background:#f3f3f3}
+.ws-form fieldset{border:1px solid var(--line);border-radius:.25rem;margin:0 0 1rem;padding:.75rem 1rem}
+.ws-form legend{font-weight:700;padding:0 .25rem}
+.ws-form .hint{display:block;color:var(--muted);font-size:.9rem}
+.ws-form .req{font-weight:400;color:var(--muted)}
+.ws-form .actions{display:flex;flex-wrap:wrap;gap:.5rem}
+.ws-field.has-problem input,.ws-field.has-problem select,.ws-field.has-problem textarea{border:2px solid var(--err)}
+.field-problem{color:var(--err);font-weight:600;margin:.25rem 0}
+.preview{border:3px dashed var(--line);padding:0 1rem;margin:1rem 0}
 `;

@@ -105,12 +105,12 @@ export class IsdocImportService {
     private readonly jobs: JobService,
   ) {}
 
-  async importFiles(files: IsdocFile[], options: { actor: string; organization?: Organization; atomic?: boolean; sourceKey: string; onProgress?: (counts: ImportCounts) => void }): Promise<IsdocImportResult> {
+  async importFiles(files: IsdocFile[], options: { actor: string; organization?: Organization; atomic?: boolean; sourceKey: string; onProgress?: (counts: ImportCounts) => void; onJobStarted?: (jobId: number) => void }): Promise<IsdocImportResult> {
     const others = files.length - 1;
     const sourceName = others === 0 ? files[0]!.name : `${files[0]?.name ?? ''} a ${others} ${pluralCs(others, 'další', 'další', 'dalších')}`;
     const totalBytes = files.reduce((sum, file) => sum + file.bytes.length, 0);
     const result = await this.jobs.run(
-      { kind: 'isdoc', organizationId: options.organization?.id ?? null, sourceName, sourceKey: options.sourceKey, actor: options.actor, totalBytes },
+      { kind: 'isdoc', organizationId: options.organization?.id ?? null, sourceName, sourceKey: options.sourceKey, actor: options.actor, totalBytes, onStarted: options.onJobStarted },
       async () => {
         // Every invoice is read, checked and mapped first; then all are stored in one call, so that --atomic can
         // refuse the whole set.

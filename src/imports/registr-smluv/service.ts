@@ -41,6 +41,11 @@ export interface RegisterImportOptions {
   useWorker?: boolean;
   maxIssues?: number;
   onProgress?: (counts: ImportCounts, doneBytes: number) => void;
+  onJobStarted?: (jobId: number) => void;
+  /** Only records of these organisations are stored (an upload in the workspace); others are rejected and no organisation is created. */
+  onlyOrganizations?: ReadonlySet<number>;
+  /** The organisation the job belongs to (an upload in its workspace); a dump of many publishers has none. */
+  organizationId?: number;
 }
 
 // Records per batch (and transaction). 500 instead of 1,000 kept the peak ~10 MB lower at the same speed.
@@ -74,7 +79,7 @@ export class RegisterImportService {
   async importDump(source: ImportSource, options: RegisterImportOptions): Promise<RegisterImportReport> {
     const gzip = options.gzip ?? source.name.toLowerCase().endsWith('.gz');
     return this.jobs
-      .run({ kind: 'registr-smluv', organizationId: null, sourceName: source.name, sourceKey: source.key, actor: options.actor, totalBytes: source.size }, async (tracker) => {
+      .run({ kind: 'registr-smluv', organizationId: options.organizationId ?? null, sourceName: source.name, sourceKey: source.key, actor: options.actor, totalBytes: source.size, onStarted: options.onJobStarted }, async (tracker) => {
         const publishers = new Map<string, Organization | null | 'new'>();
         const created = { organizations: 0 };
         const consumed = { bytes: 0 };
@@ -94,8 +99,10 @@ export class RegisterImportService {
           for await (const batch of batches) {
             const out: PreparedForOrganization[] = [];
             for (const { publisher, item } of batch) {
-              const organization = await this.publisherOrganization(publisher, publishers, created);
-              if (organization && organization !== 'new') out.push({ organization, item });
+              const organization = await this.publisherOrganization(publisher, publishers, created, !options.onlyOrganizations);
+              if (options.onlyOrganizations && organization && (organization === 'new' || !options.onlyOrganizations.has(organization.id))) {
+                out.push({ organization: null, item: { rejected: true, line: item.line, id: item.rejected ? item.id : item.key, issues: [issue('error', 'subjekt', 'publisher_not_permitted')] } });
+              } else if (organization && organization !== 'new') out.push({ organization, item });
               else out.push({ organization: null, item: { rejected: true, line: item.line, id: item.rejected ? item.id : item.key, issues: [issue('error', 'subjekt', 'publisher_unknown')] } });
             }
             yield out;

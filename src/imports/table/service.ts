@@ -21,6 +21,7 @@ export interface TableImportOptions {
   note?: string;
   maxIssues?: number;
   onProgress?: (counts: ImportCounts, doneBytes: number) => void;
+  onJobStarted?: (jobId: number) => void;
 }
 
 export interface TableImportResult extends ImportCounts {
@@ -48,7 +49,7 @@ export class TableImportService {
   async importTable(organization: Organization, source: ImportSource, options: TableImportOptions): Promise<TableImportResult> {
     const maxIssues = options.maxIssues ?? 10_000;
     const result = await this.jobs.run(
-      { kind: 'table', organizationId: organization.id, sourceName: source.name, sourceKey: source.key, actor: options.actor, totalBytes: source.size },
+      { kind: 'table', organizationId: organization.id, sourceName: source.name, sourceKey: source.key, actor: options.actor, totalBytes: source.size, onStarted: options.onJobStarted },
       async (tracker) => {
         const consumed = { bytes: 0 };
         const reading = await readTable(countingBytes(source.open(), consumed), { defaultType: options.defaultType });

@@ -1,0 +1,525 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The publisher workspace under /sprava. Thin like every edge: check the session, the CSRF token and the role,
+ * call the services the API calls too, render. Every organisation route checks that the person may act for it.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createReadStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { AppContext } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+import type { SignedIn } from '../../accounts/service.ts';
+import type { Organization } from '../../organizations/service.ts';
+import { mayAdminister, type Access } from '../../accounts/rules.ts';
+import { RECORD_TYPES, type RecordType } from '../../standard/schema.ts';
+import { fieldsOf } from '../../standard/fields.ts';
+import { validateRecord } from '../../standard/validate.ts';
+import { normalizeCzechDecimal } from '../../shared/money.ts';
+import { normalizeCzechDate } from '../../shared/dates.ts';
+import { nowUtc } from '../../shared/dates.ts';
+import type { RecordDetail } from '../../register/service.ts';
+import { formFromRecord, formValues, nextAttachmentSlot, recordFromForm, slotsFor, type FormSlots } from '../../workspace/form.ts';
+import { anonymousFormToken, checkCsrf, clearSessionCookie, clientIp, sessionId, setSessionCookie, userActor } from './session.ts';
+import { AdminPage, ChooseOrganizationPage, LinkInvalidPage, ResetRequestPage, SetPasswordPage, SignInPage } from './account-pages.tsx';
+import { AuditPage, HarvestPage, JobPage, MembersPage, RecordsPage, TokensPage, UploadPage, WithdrawPage, WorkspaceHomePage } from './pages.tsx';
+import { FormPage } from './form-page.tsx';
+import type { ValidationIssue } from '../../standard/validate.ts';
+
+type Vars = { signedIn: SignedIn | undefined; organization: Organization; access: Access };
+type Ctx = Context<{ Variables: Vars }>;
+
+export const UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
+
+const NOTICES: Record<string, string> = {
+  koncept: 'Koncept je uložen. Najdete ho na přehledu organizace.',
+  zverejneno: 'Záznam je zveřejněn.',
+  opraveno: 'Oprava je zveřejněna jako nová verze záznamu.',
+  znepristupneno: 'Záznam je znepřístupněn; jeho historie zůstává veřejná.',
+  nezmeneno: 'Záznam se nezměnil, nová verze proto nevznikla.',
+  uzivatel: 'Uživateli byla přidělena role. Nový uživatel dostal e-mailem odkaz pro nastavení hesla.',
+  odebrano: 'Role byla odebrána.',
+  token: 'Token byl zrušen.',
+  sklizen: 'Adresa sklizně byla uložena.',
+  vypnuto: 'Sklizeň z adresy byla vypnuta.',
+  organizace: 'Organizace byla založena.',
+  heslo: 'Heslo je nastaveno, jste přihlášeni.',
+};
+
+function recordType(value: string | undefined): RecordType {
+  if (value && (RECORD_TYPES as readonly string[]).includes(value)) return value as RecordType;
+  throw new AppError('not_found', 'Takový typ záznamu standard nezná.', `unknown record type ${value}`);
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** The form's values with Czech decimal commas and dates turned into the standard's forms, as the table importer does. */
+function normalizedValues(type: RecordType, raw: Record<string, unknown>): Record<string, string> {
+  const values = formValues(type, raw);
+  const kinds = new Map(fieldsOf(type).map((f) => [f.key, f.kind]));
+  for (const [name, value] of Object.entries(values)) {
+    if (value === '') {
+      delete values[name];
+      continue;
+    }
+    const kind = kinds.get(name.replace(/\.\d+\./, '.*.'));
+    if (kind === 'amount') values[name] = normalizeCzechDecimal(value) ?? value;
+    if (kind === 'date') values[name] = normalizeCzechDate(value) ?? value;
+  }
+  return values;
+}
+
+/** A record as the public would see it once published, for the preview. */
+function previewDetail(organization: Organization, type: RecordType, values: Record<string, string>, correctingVersion: number): { detail: RecordDetail } | { issues: ValidationIssue[] } {
+  const result = validateRecord(recordFromForm(type, values), { defaultType: type });
+  if (!result.ok) return { issues: result.errors };
+  const now = nowUtc();
+  const v = result.value;
+  const current = {
+    versionNo: correctingVersion + 1,
+    change: correctingVersion > 0 ? ('corrected' as const) : ('created' as const),
+    content: v.publicRecord,
+    quality: v.quality.level,
+    qualityGaps: v.quality.gaps,
+    warnings: v.warnings,
+    redactedPaths: v.redactions.map((r) => r.path),
+    note: null,
+    source: 'náhled',
+    publishedAt: now,
+    changes: [],
+  };
+  return { detail: { organization, id: v.record.id, type, status: 'published', withdrawalReason: null, withdrawnAt: null, firstPublishedAt: now, updatedAt: now, current, versions: [current] } };
+}
+
+function serveStoredFile(c: Context, path: string, mediaType: string, name: string): Response {
+  const size = statSync(path).size;
+  const body = Readable.toWeb(createReadStream(path)) as unknown as ReadableStream;
+  const inline = mediaType === 'application/pdf' || mediaType.startsWith('image/');
+  return c.body(body, 200, {
+    'content-type': mediaType,
+    'content-length': String(size),
+    'content-disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`,
+    // An attachment is a document, never a page of this site: no scripts, no access to the site's cookies.
+    'content-security-policy': "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+    'cache-control': 'private, max-age=3600',
+  });
+}
+
+export function attachmentResponse(ctx: AppContext) {
+  return async (c: Context) => {
+    const found = await ctx.attachments.find(c.req.param('sha256') ?? '');
+    if (!found || !found.published) throw new AppError('not_found', 'Taková příloha neexistuje.', 'attachment not found or unpublished');
+    return serveStoredFile(c, found.path, found.mediaType, found.name);
+  };
+}
+
+export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
+  const ws = new Hono<{ Variables: Vars }>();
+  const secure = ctx.config.secureCookies;
+
+  ws.use('*', async (c, next) => {
+    c.set('signedIn', await ctx.accounts.session(sessionId(c)));
+    await next();
+    c.header('cache-control', 'no-store');
+  });
+
+  const uploadLimit = bodyLimit({
+    maxSize: UPLOAD_MAX_BYTES,
+    onError: () => {
+      throw new AppError('payload_too_large', 'Soubor je větší než 100 MB. Větší soubory nahrajte příkazem om import nebo přes API.', 'workspace upload over limit');
+    },
+  });
+
+  // Every form post: within the size limit, from this site, with the right CSRF token.
+  ws.post('*', uploadLimit, async (c, next) => {
+    checkCsrf(c, await c.req.parseBody(), c.get('signedIn'));
+    await next();
+  });
+
+  // Signing in and out, one-time links.
+  ws.get('/prihlaseni', (c) => {
+    if (c.get('signedIn')) return c.redirect('/sprava', 303);
+    return c.html(<SignInPage csrf={anonymousFormToken(c, secure)} back={c.req.query('zpet')} notice={c.req.query('odhlaseno') ? 'Byli jste odhlášeni.' : undefined} />);
+  });
+
+  ws.post('/prihlaseni', async (c) => {
+    const form = await c.req.parseBody();
+    const email = text(form.email);
+    const back = text(form.zpet);
+    try {
+      const { sessionId: id } = await ctx.accounts.signIn(email, text(form.heslo), clientIp(c));
+      setSessionCookie(c, id, secure);
+      return c.redirect(back.startsWith('/sprava/') && !back.startsWith('//') ? back : '/sprava', 303);
+    } catch (error) {
+      if (!(error instanceof AppError) || (error.code !== 'unauthorized' && error.code !== 'rate_limited')) throw error;
+      if (error.code === 'rate_limited') c.header('retry-after', String((error.details as { retryAfterSeconds: number }).retryAfterSeconds));
+      return c.html(<SignInPage csrf={anonymousFormToken(c, secure)} error={error.userMessage} email={email} back={back || undefined} />, error.code === 'rate_limited' ? 429 : 401);
+    }
+  });
+
+  ws.post('/odhlaseni', async (c) => {
+    await ctx.accounts.signOut(sessionId(c));
+    clearSessionCookie(c, secure);
+    return c.redirect('/sprava/prihlaseni?odhlaseno=1', 303);
+  });
+
+  ws.get('/zapomenute-heslo', (c) => c.html(<ResetRequestPage csrf={anonymousFormToken(c, secure)} />));
+  ws.post('/zapomenute-heslo', async (c) => {
+    const form = await c.req.parseBody();
+    await ctx.accounts.requestReset(text(form.email));
+    return c.html(<ResetRequestPage csrf={anonymousFormToken(c, secure)} sent />);
+  });
+
+  ws.get('/odkaz/:token', async (c) => {
+    const link = await ctx.accounts.peekLink(c.req.param('token'));
+    if (!link) return c.html(<LinkInvalidPage />, 404);
+    return c.html(<SetPasswordPage csrf={anonymousFormToken(c, secure)} token={c.req.param('token')} user={link.user} purpose={link.purpose} />);
+  });
+
+  ws.post('/odkaz/:token', async (c) => {
+    const token = c.req.param('token');
+    const link = await ctx.accounts.peekLink(token);
+    if (!link) return c.html(<LinkInvalidPage />, 404);
+    const form = await c.req.parseBody();
+    const page = (error: string) => c.html(<SetPasswordPage csrf={anonymousFormToken(c, secure)} token={token} user={link.user} purpose={link.purpose} error={error} />, 422);
+    if (text(form.heslo) !== text(form.heslo2)) return page('Hesla se neshodují.');
+    try {
+      const { sessionId: id } = await ctx.accounts.setPasswordWithLink(token, text(form.heslo), clientIp(c));
+      setSessionCookie(c, id, secure);
+      return c.redirect('/sprava?hotovo=heslo', 303);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'validation_failed') return page(error.userMessage);
+      throw error;
+    }
+  });
+
+  // Everything below needs a signed-in person.
+  ws.use('*', async (c, next) => {
+    if (c.get('signedIn')) return next();
+    if (c.req.method === 'GET') return c.redirect(`/sprava/prihlaseni?zpet=${encodeURIComponent(c.req.path)}`, 303);
+    throw new AppError('unauthorized', 'Nejste přihlášeni, nebo vaše přihlášení vypršelo. Přihlaste se prosím znovu.', 'workspace post without session');
+  });
+
+  const signedIn = (c: Ctx) => c.get('signedIn')!;
+
+  ws.get('/', async (c) => {
+    const person = signedIn(c);
+    const organizations = await ctx.accounts.organizationsOf(person);
+    if (organizations.length === 1 && !person.user.isPlatformAdmin && !c.req.query('hotovo')) return c.redirect(`/sprava/${organizations[0]!.organization.ico}`, 303);
+    return c.html(<ChooseOrganizationPage signedIn={person} organizations={organizations} />);
+  });
+
+  // The platform administration.
+  ws.use('/admin/*', async (c, next) => {
+    if (!signedIn(c).user.isPlatformAdmin) throw new AppError('forbidden', 'Správa platformy je jen pro její správce.', `user ${signedIn(c).user.id} is not a platform admin`);
+    await next();
+  });
+  ws.use('/admin', async (c, next) => {
+    if (!signedIn(c).user.isPlatformAdmin) throw new AppError('forbidden', 'Správa platformy je jen pro její správce.', `user ${signedIn(c).user.id} is not a platform admin`);
+    await next();
+  });
+
+  const adminPage = async (c: Ctx, extra: { notice?: string; error?: string } = {}, status = 200) =>
+    c.html(<AdminPage signedIn={signedIn(c)} organizations={(await ctx.organizations.list({ limit: 5000, offset: 0 })) as Organization[]} users={await ctx.accounts.listUsers()} {...extra} />, status as 200);
+
+  ws.get('/admin', (c) => adminPage(c, { notice: NOTICES[c.req.query('hotovo') ?? ''] }));
+
+  ws.post('/admin/organizace', async (c) => {
+    const form = await c.req.parseBody();
+    try {
+      const organization = await ctx.organizations.create({ ico: text(form.ico), name: text(form.nazev).trim(), kind: text(form.druh) || 'obec', parentIco: text(form.nadrizena).trim() || null });
+      await ctx.audit.record(userActor(signedIn(c), c), 'organization.created', { organizationId: organization.id, target: organization.ico, detail: { name: organization.name } });
+      return c.redirect('/sprava/admin?hotovo=organizace', 303);
+    } catch (error) {
+      if (error instanceof AppError && error.status < 500) return adminPage(c, { error: error.userMessage }, error.status);
+      throw error;
+    }
+  });
+
+  ws.post('/admin/uzivatele', async (c) => {
+    const form = await c.req.parseBody();
+    const person = signedIn(c);
+    try {
+      const organization = text(form.organizace).trim() ? await ctx.organizations.getByIco(text(form.organizace).trim()) : null;
+      const user = await ctx.accounts.createUser({ email: text(form.email), name: text(form.jmeno), isPlatformAdmin: form.spravce_platformy === '1' });
+      await ctx.audit.record(userActor(person, c), 'user.created', { organizationId: organization?.id ?? null, target: user.email, detail: { platformAdmin: user.isPlatformAdmin } });
+      if (organization) {
+        await ctx.accounts.grant(user, organization, text(form.role) || 'editor', form.podrizene === '1');
+        await ctx.audit.record(userActor(person, c), 'member.granted', { organizationId: organization.id, target: user.email, detail: { role: text(form.role) || 'editor', subordinates: form.podrizene === '1' } });
+      }
+      await ctx.accounts.invite(user, person.user.name);
+      return c.redirect('/sprava/admin?hotovo=uzivatel', 303);
+    } catch (error) {
+      if (error instanceof AppError && error.status < 500) return adminPage(c, { error: error.userMessage }, error.status);
+      throw error;
+    }
+  });
+
+  // An organisation's workspace: the person must be allowed to publish for it; some sections need its admin.
+  ws.use('/:ico/*', async (c, next) => {
+    const organization = await ctx.organizations.getByIco(c.req.param('ico')!);
+    c.set('organization', organization);
+    c.set('access', await ctx.accounts.require(signedIn(c), organization, 'publish'));
+    await next();
+  });
+  ws.use('/:ico', async (c, next) => {
+    const organization = await ctx.organizations.getByIco(c.req.param('ico')!);
+    c.set('organization', organization);
+    c.set('access', await ctx.accounts.require(signedIn(c), organization, 'publish'));
+    await next();
+  });
+  const requireAdmin = async (c: Ctx, next: () => Promise<void>) => {
+    if (!mayAdminister(c.get('access'))) throw new AppError('forbidden', 'Tuto část spravuje jen správce organizace.', `user ${signedIn(c).user.id} is not admin of ${c.get('organization').ico}`);
+    await next();
+  };
+  for (const section of ['uzivatele', 'tokeny', 'sklizen', 'audit']) {
+    ws.use(`/:ico/${section}`, requireAdmin);
+    ws.use(`/:ico/${section}/*`, requireAdmin);
+  }
+
+  const frame = (c: Ctx) => ({ signedIn: signedIn(c), organization: c.get('organization'), access: c.get('access') });
+  const actor = (c: Ctx) => userActor(signedIn(c), c);
+  const orgPath = (c: Ctx, rest = '') => `/sprava/${c.get('organization').ico}${rest}`;
+
+  ws.get('/:ico', async (c) => c.html(<WorkspaceHomePage {...frame(c)} attention={await ctx.workspace.attention(c.get('organization'))} notice={NOTICES[c.req.query('hotovo') ?? '']} />));
+
+  ws.get('/:ico/nahrat', (c) => c.html(<UploadPage {...frame(c)} />));
+  ws.post('/:ico/nahrat', async (c) => {
+    const form = await c.req.parseBody();
+    const file = form.soubor;
+    if (!(file instanceof File) || file.size === 0) return c.html(<UploadPage {...frame(c)} error="Vyberte prosím soubor k nahrání." />, 400);
+    const allowed = new Set((await ctx.accounts.organizationsOf(signedIn(c))).map((o) => o.organization.id));
+    allowed.add(c.get('organization').id);
+    try {
+      const jobId = await ctx.workspace.startUpload(actor(c), c.get('organization'), { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }, allowed);
+      return c.redirect(orgPath(c, `/importy/${jobId}`), 303);
+    } catch (error) {
+      if (error instanceof AppError && error.status < 500) return c.html(<UploadPage {...frame(c)} error={error.userMessage} />, error.status as 400);
+      throw error;
+    }
+  });
+
+  const jobId = (c: Ctx) => {
+    const id = Number(c.req.param('id'));
+    if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('not_found', 'Takový import neexistuje.', `bad job id ${c.req.param('id')}`);
+    return id;
+  };
+  ws.get('/:ico/importy/:id', async (c) => {
+    const found = await ctx.workspace.job(c.get('organization'), jobId(c));
+    return c.html(<JobPage {...frame(c)} job={found.job} report={found.report} hasRejectedFile={found.rejectedCsv !== null} />);
+  });
+  ws.get('/:ico/importy/:id/odmitnute.csv', async (c) => {
+    const found = await ctx.workspace.job(c.get('organization'), jobId(c));
+    if (found.rejectedCsv === null) throw new AppError('not_found', 'Tento import žádné řádky neodmítl.', 'no rejected rows');
+    return c.body(found.rejectedCsv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="odmitnute-radky-${found.job.id}.csv"` });
+  });
+
+  ws.get('/:ico/zaznamy', async (c) => {
+    const page = await ctx.register.list({ organizationIds: [c.get('organization').id], includeWithdrawn: true }, { cursor: c.req.query('cursor'), limit: 50 });
+    return c.html(<RecordsPage {...frame(c)} items={page.items} nextCursor={page.nextCursor} />);
+  });
+
+  const formPage = (c: Ctx, props: { type: RecordType; values: Record<string, string>; slots?: FormSlots; issues?: ValidationIssue[]; correcting?: string; draftId?: number; note?: string; notice?: string; preview?: Parameters<typeof FormPage>[0]['preview'] }, status = 200) =>
+    c.html(<FormPage {...frame(c)} slots={props.slots ?? slotsFor(props.values)} issues={props.issues ?? []} {...props} />, status as 200);
+
+  ws.get('/:ico/novy/:type', (c) => formPage(c, { type: recordType(c.req.param('type')), values: {} }));
+
+  ws.get('/:ico/koncepty/:id', async (c) => {
+    const draft = await ctx.drafts.get(c.get('organization'), Number(c.req.param('id')) || 0);
+    if (draft.publishedAt) return c.redirect(`/organizace/${c.get('organization').ico}/zaznam/${encodeURIComponent(draft.recordKey!)}`, 303);
+    return formPage(c, { type: draft.type, values: draft.fields, draftId: draft.id, notice: NOTICES[c.req.query('hotovo') ?? ''] });
+  });
+
+  ws.get('/:ico/zaznam/:id/opravit', async (c) => {
+    const detail = await ctx.register.detail(c.get('organization'), c.req.param('id'));
+    if (detail.status === 'withdrawn') throw new AppError('conflict', 'Znepřístupněný záznam nelze opravit.', 'correcting a withdrawn record');
+    return formPage(c, { type: detail.type, values: formFromRecord(detail.current.content), correcting: detail.id });
+  });
+
+  ws.post('/:ico/formular/:type', async (c) => {
+    const organization = c.get('organization');
+    const type = recordType(c.req.param('type'));
+    const form = await c.req.parseBody();
+    const values = normalizedValues(type, form);
+    const correcting = text(form._oprava) || undefined;
+    const draftId = text(form._koncept) ? Number(text(form._koncept)) : undefined;
+    const note = text(form._poznamka) || undefined;
+    const action = text(form._akce) || 'nahled';
+    const extra: Partial<FormSlots> = {};
+    const notices: string[] = [];
+    let issues: ValidationIssue[] = [];
+
+    const file = form._priloha;
+    if (file instanceof File && file.size > 0) {
+      try {
+        const stored = await ctx.workspace.storeAttachment(actor(c), organization, file.name, new Uint8Array(await file.arrayBuffer()));
+        const slot = nextAttachmentSlot(values);
+        values[`prilohy.${slot}.nazev`] = stored.name;
+        values[`prilohy.${slot}.typMedia`] = stored.mediaType.split(';')[0]!;
+        values[`prilohy.${slot}.sha256`] = stored.sha256;
+        values[`prilohy.${slot}.url`] = `${ctx.config.baseUrl}/prilohy/${stored.sha256}`;
+        notices.push(`Příloha „${stored.name}“ je nahrána (${stored.mediaType.split(';')[0]}).`);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status >= 500) throw error;
+        issues.push({ severity: 'error', path: '', code: 'invalid_value', message: `Příloha nebyla přijata: ${error.userMessage}` });
+        return formPage(c, { type, values, issues, correcting, draftId, note }, 422);
+      }
+    } else if (action === 'priloha') {
+      notices.push('Vyberte soubor přílohy a stiskněte Nahrát přílohu.');
+    }
+
+    const lookup = /^doplnit-(\d+)$/.exec(action);
+    if (lookup) {
+      const slot = Number(lookup[1]);
+      const ico = values[`strany.${slot}.ico`] ?? '';
+      const party = ico ? await ctx.workspace.partyByIco(ico) : null;
+      if (party) {
+        values[`strany.${slot}.ico`] = party.ico;
+        values[`strany.${slot}.nazev`] = party.name;
+        notices.push(`Strana ${slot}: doplněn název „${party.name}“ podle IČO ${party.ico}.`);
+      } else {
+        notices.push(ico ? `IČO ${ico} mezi známými organizacemi ani dřívějšími smluvními stranami není; vyplňte název ručně.` : `Nejdřív vyplňte IČO strany ${slot}.`);
+      }
+    }
+    if (action === 'pridat-stranu') extra.strany = 1;
+
+    if (action === 'koncept' && !correcting) {
+      const id = await ctx.workspace.saveDraft(actor(c) as never, organization, type, values, draftId);
+      return c.redirect(orgPath(c, `/koncepty/${id}?hotovo=koncept`), 303);
+    }
+
+    if (action === 'zverejnit') {
+      const result = await ctx.workspace.publishForm(actor(c), organization, type, values, { note, draftId, correcting });
+      if (result.ok) {
+        const code = result.outcome.status === 'unchanged' ? 'nezmeneno' : correcting ? 'opraveno' : 'zverejneno';
+        return c.redirect(orgPath(c, `/zaznam/${encodeURIComponent(result.key)}/hotovo?hotovo=${code}`), 303);
+      }
+      issues = result.issues;
+      return formPage(c, { type, values, issues, correcting, draftId, note, notice: notices.join(' ') || undefined }, 422);
+    }
+
+    let preview: Parameters<typeof FormPage>[0]['preview'];
+    if (action === 'nahled') {
+      const current = correcting ? await ctx.register.detail(organization, correcting) : null;
+      const built = previewDetail(organization, type, values, current?.current.versionNo ?? 0);
+      if ('issues' in built) issues = built.issues;
+      else {
+        preview = { detail: built.detail, flags: await ctx.register.redFlags(built.detail) };
+        issues = built.detail.current.warnings;
+      }
+    }
+    return formPage(c, { type, values, slots: slotsFor(values, extra), issues, correcting, draftId, note, notice: notices.join(' ') || undefined, preview });
+  });
+
+  ws.get('/:ico/zaznam/:id/hotovo', async (c) => {
+    const detail = await ctx.register.detail(c.get('organization'), c.req.param('id'));
+    const page = await ctx.register.list({ organizationIds: [c.get('organization').id], includeWithdrawn: true }, { limit: 50 });
+    const message = NOTICES[c.req.query('hotovo') ?? ''];
+    return c.html(<RecordsPage {...frame(c)} items={page.items} nextCursor={page.nextCursor} notice={message ? { message, detail } : undefined} />);
+  });
+
+  ws.get('/:ico/zaznam/:id/znepristupnit', async (c) => c.html(<WithdrawPage {...frame(c)} detail={await ctx.register.detail(c.get('organization'), c.req.param('id'))} />));
+  ws.post('/:ico/zaznam/:id/znepristupnit', async (c) => {
+    const form = await c.req.parseBody();
+    const organization = c.get('organization');
+    try {
+      await ctx.workspace.withdraw(actor(c), organization, c.req.param('id'), text(form.duvod), text(form.poznamka));
+    } catch (error) {
+      if (error instanceof AppError && (error.code === 'validation_failed' || error.code === 'conflict')) {
+        return c.html(<WithdrawPage {...frame(c)} detail={await ctx.register.detail(organization, c.req.param('id'))} error={error.userMessage} />, error.status as 422);
+      }
+      throw error;
+    }
+    return c.redirect(orgPath(c, `/zaznam/${encodeURIComponent(c.req.param('id'))}/hotovo?hotovo=znepristupneno`), 303);
+  });
+
+  // An attachment before its record is published: only for the organisation that uploaded it.
+  ws.get('/:ico/prilohy/:sha256', async (c) => {
+    const found = await ctx.attachments.find(c.req.param('sha256'));
+    if (!found || found.organizationId !== c.get('organization').id) throw new AppError('not_found', 'Taková příloha neexistuje.', 'attachment not found for organization');
+    return serveStoredFile(c, found.path, found.mediaType, found.name);
+  });
+
+  // Organisation administration.
+  const membersPage = async (c: Ctx, extra: { notice?: string; error?: string } = {}, status = 200) =>
+    c.html(<MembersPage {...frame(c)} members={await ctx.accounts.members(c.get('organization'))} {...extra} />, status as 200);
+  ws.get('/:ico/uzivatele', (c) => membersPage(c, { notice: NOTICES[c.req.query('hotovo') ?? ''] }));
+  ws.post('/:ico/uzivatele', async (c) => {
+    const form = await c.req.parseBody();
+    const organization = c.get('organization');
+    try {
+      let user = await ctx.accounts.findByEmail(text(form.email));
+      const isNew = !user;
+      user ??= await ctx.accounts.createUser({ email: text(form.email), name: text(form.jmeno) });
+      if (isNew) await ctx.audit.record(actor(c), 'user.created', { organizationId: organization.id, target: user.email });
+      const role = text(form.role) || 'editor';
+      if (role === 'admin' && !mayAdminister(c.get('access'))) throw new AppError('forbidden', 'Roli správce může přidělit jen správce.', 'grant admin without admin');
+      await ctx.accounts.grant(user, organization, role, form.podrizene === '1');
+      await ctx.audit.record(actor(c), 'member.granted', { organizationId: organization.id, target: user.email, detail: { role, subordinates: form.podrizene === '1' } });
+      if (isNew) await ctx.accounts.invite(user, signedIn(c).user.name);
+      return c.redirect(orgPath(c, '/uzivatele?hotovo=uzivatel'), 303);
+    } catch (error) {
+      if (error instanceof AppError && error.status < 500) return membersPage(c, { error: error.userMessage }, error.status);
+      throw error;
+    }
+  });
+  ws.post('/:ico/uzivatele/:userId/odebrat', async (c) => {
+    const organization = c.get('organization');
+    const userId = Number(c.req.param('userId'));
+    const member = (await ctx.accounts.members(organization)).find((m) => m.id === userId);
+    if (!member) throw new AppError('not_found', 'Tento uživatel v organizaci žádnou roli nemá.', `user ${userId} not a member of ${organization.ico}`);
+    await ctx.accounts.revoke(userId, organization);
+    await ctx.audit.record(actor(c), 'member.revoked', { organizationId: organization.id, target: member.email, detail: { role: member.role } });
+    return c.redirect(orgPath(c, '/uzivatele?hotovo=odebrano'), 303);
+  });
+
+  const tokensPage = async (c: Ctx, extra: { newToken?: string; notice?: string } = {}) => c.html(<TokensPage {...frame(c)} tokens={await ctx.tokens.list(c.get('organization'))} {...extra} />);
+  ws.get('/:ico/tokeny', (c) => tokensPage(c, { notice: NOTICES[c.req.query('hotovo') ?? ''] }));
+  ws.post('/:ico/tokeny', async (c) => {
+    const form = await c.req.parseBody();
+    const organization = c.get('organization');
+    const created = await ctx.tokens.create(organization, text(form.nazev));
+    await ctx.audit.record(actor(c), 'token.created', { organizationId: organization.id, target: `token ${created.id}`, detail: { label: text(form.nazev).trim() } });
+    // The token is shown once, in the answer to this post, and never stored in the clear.
+    return tokensPage(c, { newToken: created.token });
+  });
+  ws.post('/:ico/tokeny/:id/zrusit', async (c) => {
+    const organization = c.get('organization');
+    const id = Number(c.req.param('id'));
+    const token = (await ctx.tokens.list(organization)).find((t) => t.id === id);
+    if (!token) throw new AppError('not_found', 'Takový token organizace nemá.', `token ${id} not of ${organization.ico}`);
+    await ctx.tokens.revoke(id);
+    await ctx.audit.record(actor(c), 'token.revoked', { organizationId: organization.id, target: `token ${id}`, detail: { label: token.label } });
+    return c.redirect(orgPath(c, '/tokeny?hotovo=token'), 303);
+  });
+
+  const harvestPage = async (c: Ctx, extra: { notice?: string; error?: string } = {}, status = 200) =>
+    c.html(<HarvestPage {...frame(c)} sources={await ctx.harvest.listSources(c.get('organization'), { includeInactive: true })} {...extra} />, status as 200);
+  ws.get('/:ico/sklizen', (c) => harvestPage(c, { notice: NOTICES[c.req.query('hotovo') ?? ''] }));
+  ws.post('/:ico/sklizen', async (c) => {
+    const form = await c.req.parseBody();
+    const organization = c.get('organization');
+    try {
+      const source = await ctx.harvest.addSource(organization, text(form.url), text(form.typ) || null);
+      await ctx.audit.record(actor(c), 'harvest.added', { organizationId: organization.id, target: source.url });
+      return c.redirect(orgPath(c, '/sklizen?hotovo=sklizen'), 303);
+    } catch (error) {
+      if (error instanceof AppError && error.status < 500) return harvestPage(c, { error: error.userMessage }, error.status);
+      throw error;
+    }
+  });
+  ws.post('/:ico/sklizen/:id/vypnout', async (c) => {
+    const organization = c.get('organization');
+    await ctx.harvest.removeSource(organization, Number(c.req.param('id')));
+    await ctx.audit.record(actor(c), 'harvest.removed', { organizationId: organization.id, target: `zdroj ${c.req.param('id')}` });
+    return c.redirect(orgPath(c, '/sklizen?hotovo=vypnuto'), 303);
+  });
+
+  ws.get('/:ico/audit', async (c) => {
+    const before = Number(c.req.query('pred'));
+    const page = await ctx.audit.list(c.get('organization').id, { limit: 100, beforeId: Number.isSafeInteger(before) && before > 0 ? before : undefined });
+    return c.html(<AuditPage {...frame(c)} entries={page.items} nextBefore={page.nextBefore} />);
+  });
+
+  return ws;
+}

@@ -1,0 +1,219 @@
+/**
+ * The use-cases of the publisher workspace, shared by its pages and the API: publish a record from the form,
+ * correct it, withdraw it, save drafts, upload files for import, and what needs attention. Every change is
+ * written to the audit log with its actor.
+ */
+import { AppError } from '../errors.ts';
+import type { Logger } from '../shared/log.ts';
+import type { Organization, OrganizationService } from '../organizations/service.ts';
+import type { RegisterService, PublishOutcome, RecordDetail } from '../register/service.ts';
+import type { PublishingService, PublishFileOptions, PublishFileReport } from '../publishing/service.ts';
+import type { JobService, ImportJob } from '../jobs/service.ts';
+import type { TableImportService } from '../imports/table/service.ts';
+import type { IsdocImportService } from '../imports/isdoc/service.ts';
+import type { RegisterImportService } from '../imports/registr-smluv/service.ts';
+import type { HarvestService } from '../harvest/service.ts';
+import type { AuditService } from '../audit/service.ts';
+import type { AttachmentService, StoredAttachment } from '../attachments/service.ts';
+import type { DraftService, Draft } from '../drafts/service.ts';
+import { sourceOf, type Actor } from '../audit/rules.ts';
+import { bytesSource } from '../imports/source.ts';
+import { normalizeIco } from '../shared/identifiers.ts';
+import { daysBetween, nowUtc } from '../shared/dates.ts';
+import type { RecordType, StandardRecord } from '../standard/schema.ts';
+import type { ValidationIssue } from '../standard/validate.ts';
+import { recordFromForm } from './form.ts';
+import { uploadKind, UPLOAD_KIND_LABELS } from './upload.ts';
+import type { WorkspaceRepository } from './repository.ts';
+
+export interface WorkspaceDeps {
+  organizations: OrganizationService;
+  register: RegisterService;
+  publishing: PublishingService;
+  jobs: JobService;
+  tables: TableImportService;
+  isdoc: IsdocImportService;
+  registerImport: RegisterImportService;
+  harvest: HarvestService;
+  audit: AuditService;
+  attachments: AttachmentService;
+  drafts: DraftService;
+  logger: Logger;
+}
+
+export type FormPublishResult = { ok: true; outcome: PublishOutcome; key: string } | { ok: false; issues: ValidationIssue[] };
+
+/** The register law's deadline: a contract is published within 30 days of its conclusion. */
+export const PUBLICATION_DEADLINE_DAYS = 30;
+/** Contracts from this value (CZK without VAT) fall under the register law. */
+export const REGISTER_LAW_THRESHOLD_HALERE = 50_000_00;
+
+export interface Attention {
+  drafts: Draft[];
+  importsWithRejections: ImportJob[];
+  deadlines: Array<{ key: string | null; draftId: number | null; subject: string; concluded: string; deadline: string; daysLeft: number }>;
+  belowB: { total: number; items: Array<{ id: string; subject: string; quality: string }> };
+  failedHarvests: Array<{ url: string; at: string; message: string | null }>;
+}
+
+const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+export class WorkspaceService {
+  constructor(
+    private readonly repository: WorkspaceRepository,
+    private readonly deps: WorkspaceDeps,
+  ) {}
+
+  /**
+   * Publishes one record from the form, as a new record or (with `correcting`) as a new version of an existing one.
+   * A record that does not pass the standard is not stored; its problems come back.
+   */
+  async publishForm(actor: Actor, organization: Organization, type: RecordType, values: Record<string, string>, options: { note?: string; draftId?: number; correcting?: string } = {}): Promise<FormPublishResult> {
+    const record = recordFromForm(type, values);
+    if (options.correcting !== undefined) {
+      await this.deps.register.detail(organization, options.correcting);
+      if (record.id !== options.correcting) {
+        return { ok: false, issues: [{ severity: 'error', path: 'id', code: 'invalid_value', message: 'Identifikátor opravovaného záznamu nelze změnit.' }] };
+      }
+    } else if (typeof record.id === 'string' && (await this.exists(organization, record.id))) {
+      return { ok: false, issues: [{ severity: 'error', path: 'id', code: 'invalid_value', message: 'Záznam s tímto identifikátorem už existuje. Chcete-li ho změnit, použijte Opravit.' }] };
+    }
+    const report = await this.deps.register.publish(organization, [{ line: 1, data: record }], { source: sourceOf(actor), note: options.note?.trim() || undefined, keepOutcomes: 'all' });
+    const outcome = report.outcomes[0]!;
+    if (outcome.status === 'rejected') return { ok: false, issues: outcome.issues };
+    const key = outcome.id!;
+    const hashes = ((record.prilohy as Array<{ sha256?: string }> | undefined) ?? []).map((a) => a.sha256).filter((h): h is string => typeof h === 'string');
+    await this.deps.attachments.markPublished(hashes);
+    if (options.draftId !== undefined) await this.deps.drafts.markPublished(organization, options.draftId, key);
+    if (outcome.status !== 'unchanged') {
+      await this.deps.audit.record(actor, options.correcting !== undefined ? 'record.corrected' : 'record.published', {
+        organizationId: organization.id,
+        target: key,
+        detail: { version: outcome.version, note: options.note?.trim() || null },
+      });
+    }
+    return { ok: true, outcome, key };
+  }
+
+  private async exists(organization: Organization, key: string): Promise<boolean> {
+    try {
+      await this.deps.register.detail(organization, key);
+      return true;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'not_found') return false;
+      throw error;
+    }
+  }
+
+  /** A whole file or request body (the API): the register's publishing path, audited. */
+  async publishFile(actor: Actor, organization: Organization, body: Uint8Array, options: Omit<PublishFileOptions, 'source'>): Promise<PublishFileReport> {
+    const report = await this.deps.publishing.publishFile(organization, body, { ...options, source: sourceOf(actor) });
+    if (report.created + report.newVersions > 0) {
+      await this.deps.audit.record(actor, 'records.published', { organizationId: organization.id, detail: { read: report.read, created: report.created, newVersions: report.newVersions, unchanged: report.unchanged, rejected: report.rejected } });
+    }
+    return report;
+  }
+
+  async withdraw(actor: Actor, organization: Organization, key: string, reason: string, note?: string): Promise<RecordDetail> {
+    const text = reason.trim();
+    if ([...text].length < 3) throw new AppError('validation_failed', 'Uveďte důvod znepřístupnění (alespoň 3 znaky).', 'withdrawal reason too short');
+    const detail = await this.deps.register.withdraw(organization, key, text, { source: sourceOf(actor), note: note?.trim() || undefined });
+    await this.deps.audit.record(actor, 'record.withdrawn', { organizationId: organization.id, target: key, detail: { reason: text } });
+    return detail;
+  }
+
+  async saveDraft(actor: Actor & { kind: 'user' | 'token' }, organization: Organization, type: RecordType, values: Record<string, string>, draftId?: number): Promise<number> {
+    const id = await this.deps.drafts.save(organization, type, values, actor.kind === 'user' ? actor.userId : null, draftId);
+    await this.deps.audit.record(actor, 'draft.saved', { organizationId: organization.id, target: `koncept ${id}`, detail: { subject: values.predmet ?? null } });
+    return id;
+  }
+
+  async storeAttachment(actor: Actor, organization: Organization, name: string, bytes: Uint8Array): Promise<StoredAttachment> {
+    const stored = await this.deps.attachments.store(organization, name, bytes);
+    await this.deps.audit.record(actor, 'attachment.stored', { organizationId: organization.id, target: stored.sha256, detail: { name: stored.name, mediaType: stored.mediaType, size: stored.size } });
+    return stored;
+  }
+
+  /**
+   * Starts the import of an uploaded file and returns its job id as soon as the job exists; the import goes on in
+   * the background and the job page follows it. Organisations the actor may publish for limit what a register
+   * dump may store.
+   */
+  async startUpload(actor: Actor, organization: Organization, file: { name: string; bytes: Uint8Array }, allowed: ReadonlySet<number>): Promise<number> {
+    const kind = uploadKind(file.name, file.bytes);
+    if (!kind) {
+      throw new AppError('unsupported_media_type', 'Tento druh souboru nelze nahrát. Nahrajte CSV nebo XLSX podle standardu, fakturu ISDOC (.isdoc, .isdocx, ZIP) nebo export z registru smluv (.xml).', `unsupported upload ${file.name}`);
+    }
+    const source = bytesSource(file.name, file.bytes);
+    const actorName = sourceOf(actor);
+    let started: (id: number) => void = () => undefined;
+    const jobId = new Promise<number>((resolve) => (started = resolve));
+    const work =
+      kind === 'table'
+        ? this.deps.tables.importTable(organization, source, { actor: actorName, onJobStarted: started })
+        : kind === 'isdoc'
+          ? this.deps.isdoc.importFiles([{ name: file.name, bytes: file.bytes }], { actor: actorName, organization, sourceKey: source.key, onJobStarted: started })
+          : this.deps.registerImport.importDump(source, { actor: actorName, useWorker: false, onlyOrganizations: allowed, organizationId: organization.id, onJobStarted: started });
+    const failed = work.then(
+      () => null,
+      (error: unknown) => {
+        this.deps.logger.warn('upload import failed', { organization: organization.ico, file: file.name, error: (error as Error).message });
+        return error;
+      },
+    );
+    // A failure before the job exists (none today, but cheap to cover) must reach the clerk rather than hang.
+    const first = await Promise.race([jobId, failed.then((error) => (error === null ? jobId : Promise.reject(error)))]);
+    await this.deps.audit.record(actor, 'import.started', { organizationId: organization.id, target: `import ${first}`, detail: { file: file.name, kind: UPLOAD_KIND_LABELS[kind], size: file.bytes.length } });
+    return first;
+  }
+
+  async job(organization: Organization, jobId: number) {
+    const found = await this.deps.jobs.getReport(jobId);
+    if (found.job.organizationId !== organization.id) {
+      throw new AppError('not_found', `Import č. ${jobId} neexistuje.`, `job ${jobId} not of ${organization.ico}`);
+    }
+    return found;
+  }
+
+  /** A party known by IČO: an organisation of the platform, or a party of an earlier record. */
+  async partyByIco(rawIco: string): Promise<{ ico: string; name: string } | null> {
+    const ico = normalizeIco(rawIco);
+    if (!ico) return null;
+    const organization = await this.deps.organizations.findByIco(ico);
+    if (organization) return { ico, name: organization.name };
+    const party = await this.repository.latestPartyByIco(ico);
+    return party ? { ico, name: party.name } : null;
+  }
+
+  async attention(organization: Organization, today = nowUtc().slice(0, 10)): Promise<Attention> {
+    const [drafts, jobs, recent, belowB, belowBTotal, harvestLog] = await Promise.all([
+      this.deps.drafts.listOpen(organization, 50),
+      this.deps.jobs.listForOrganization(organization.id, 10),
+      this.repository.contractsConcludedSince(organization.id, addDays(today, -PUBLICATION_DEADLINE_DAYS), REGISTER_LAW_THRESHOLD_HALERE, 20),
+      this.deps.register.list({ organizationIds: [organization.id], quality: 'C' }, { limit: 20 }),
+      this.deps.register.count({ organizationIds: [organization.id], quality: 'C' }),
+      this.deps.harvest.log(organization, 10),
+    ]);
+    const deadlines: Attention['deadlines'] = [];
+    for (const draft of drafts) {
+      const concluded = draft.type === 'smlouva' ? draft.fields.datumUzavreni : undefined;
+      if (!concluded || !/^\d{4}-\d{2}-\d{2}$/.test(concluded)) continue;
+      const deadline = addDays(concluded, PUBLICATION_DEADLINE_DAYS);
+      deadlines.push({ key: null, draftId: draft.id, subject: draft.subject, concluded, deadline, daysLeft: daysBetween(today, deadline) });
+    }
+    for (const row of recent) {
+      const deadline = addDays(row.primary_date, PUBLICATION_DEADLINE_DAYS);
+      deadlines.push({ key: row.record_key, draftId: null, subject: row.subject, concluded: row.primary_date, deadline, daysLeft: daysBetween(today, deadline) });
+    }
+    deadlines.sort((a, b) => a.daysLeft - b.daysLeft);
+    return {
+      drafts,
+      importsWithRejections: jobs.filter((job) => job.counts.rejected > 0 || job.state === 'failed'),
+      deadlines,
+      belowB: { total: belowBTotal, items: belowB.items.map((item) => ({ id: item.id, subject: item.subject, quality: item.quality })) },
+      failedHarvests: harvestLog.filter((entry) => entry.outcome === 'failed').map((entry) => ({ url: entry.url, at: entry.startedAt, message: entry.message })),
+    };
+  }
+}
+
+export type { StandardRecord };
