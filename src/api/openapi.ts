@@ -17,6 +17,19 @@ import {
   recordListSchema,
   validationReportSchema,
   withdrawBody,
+  importJobSchema,
+  uploadQuery,
+  draftBody,
+  draftSchema,
+  draftListSchema,
+  attachmentQuery,
+  storedAttachmentSchema,
+  auditListQuery,
+  auditListSchema,
+  partyLookupSchema,
+  harvestSourceBody,
+  harvestSourceSchema,
+  harvestSourceListSchema,
 } from './schemas.ts';
 
 type Json = Record<string, unknown>;
@@ -117,6 +130,16 @@ export function buildOpenApi(baseUrl: string): Json {
         ValidationReport: jsonSchema(validationReportSchema),
         WithdrawRequest: jsonSchema(withdrawBody),
         RecordFile: recordFile,
+        ImportJob: jsonSchema(importJobSchema),
+        DraftRequest: jsonSchema(draftBody),
+        Draft: jsonSchema(draftSchema),
+        DraftList: jsonSchema(draftListSchema),
+        StoredAttachment: jsonSchema(storedAttachmentSchema),
+        AuditList: jsonSchema(auditListSchema),
+        Party: jsonSchema(partyLookupSchema),
+        HarvestSourceRequest: jsonSchema(harvestSourceBody),
+        HarvestSource: jsonSchema(harvestSourceSchema),
+        HarvestSourceList: jsonSchema(harvestSourceListSchema),
       },
     },
     paths: withRateLimit({
@@ -187,6 +210,122 @@ export function buildOpenApi(baseUrl: string): Json {
           parameters: [pathParam('ico', 'IČO organizace'), pathParam('id', 'Identifikátor záznamu')],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/WithdrawRequest' } } } },
           responses: { '200': ok('Záznam po znepřístupnění', 'RecordDetail'), ...errorResponses('unauthorized', 'forbidden', 'not_found', 'conflict', 'validation_failed') },
+        },
+      },
+      '/api/v1/organizations/{ico}/imports': {
+        post: {
+          summary: 'Nahrát soubor k importu (tabulka CSV/XLSX, faktury ISDOC, export registru smluv); import běží na pozadí',
+          operationId: 'startImport',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace'), ...queryParameters(uploadQuery)],
+          requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+          responses: { '202': ok('Import zahájen; stav na adrese z hlavičky Location', 'ImportJob'), ...errorResponses('bad_request', 'unauthorized', 'forbidden', 'not_found', 'payload_too_large', 'unsupported_media_type') },
+        },
+      },
+      '/api/v1/organizations/{ico}/imports/{id}': {
+        get: {
+          summary: 'Stav a protokol importu: počty a problémy po řádcích',
+          operationId: 'getImport',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace'), pathParam('id', 'Číslo importu')],
+          responses: { '200': ok('Import', 'ImportJob'), ...notModified, ...errorResponses('unauthorized', 'forbidden', 'not_found') },
+        },
+      },
+      '/api/v1/organizations/{ico}/imports/{id}/rejected.csv': {
+        get: {
+          summary: 'Odmítnuté řádky importu v původních sloupcích s důvody, k opravě a novému nahrání',
+          operationId: 'getImportRejectedRows',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace'), pathParam('id', 'Číslo importu')],
+          responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...notModified, ...errorResponses('unauthorized', 'forbidden', 'not_found') },
+        },
+      },
+      '/api/v1/organizations/{ico}/drafts': {
+        get: {
+          summary: 'Nezveřejněné koncepty organizace',
+          operationId: 'listDrafts',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace')],
+          responses: { '200': ok('Koncepty', 'DraftList'), ...notModified, ...errorResponses('unauthorized', 'forbidden', 'not_found') },
+        },
+        post: {
+          summary: 'Uložit koncept záznamu (nemusí být úplný ani platný)',
+          operationId: 'saveDraft',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace')],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/DraftRequest' } } } },
+          responses: { '201': ok('Koncept', 'Draft'), ...errorResponses('bad_request', 'unauthorized', 'forbidden', 'not_found', 'validation_failed') },
+        },
+      },
+      '/api/v1/organizations/{ico}/drafts/{id}': {
+        get: {
+          summary: 'Koncept',
+          operationId: 'getDraft',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace'), pathParam('id', 'Číslo konceptu')],
+          responses: { '200': ok('Koncept', 'Draft'), ...notModified, ...errorResponses('unauthorized', 'forbidden', 'not_found') },
+        },
+      },
+      '/api/v1/organizations/{ico}/drafts/{id}/publish': {
+        post: {
+          summary: 'Zveřejnit koncept jako záznam (stejná pravidla jako formulář ve správě)',
+          operationId: 'publishDraft',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace'), pathParam('id', 'Číslo konceptu')],
+          responses: { '200': ok('Zveřejněný záznam', 'RecordDetail'), ...errorResponses('unauthorized', 'forbidden', 'not_found', 'conflict', 'validation_failed') },
+        },
+      },
+      '/api/v1/organizations/{ico}/attachments': {
+        post: {
+          summary: 'Nahrát přílohu (uloží se podle SHA-256, typ se zjistí z obsahu; přípona neodpovídající obsahu je odmítnuta)',
+          operationId: 'storeAttachment',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace'), ...queryParameters(attachmentQuery)],
+          requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+          responses: { '201': ok('Uložená příloha', 'StoredAttachment'), ...errorResponses('unauthorized', 'forbidden', 'not_found', 'payload_too_large', 'unsupported_media_type') },
+        },
+      },
+      '/api/v1/organizations/{ico}/audit': {
+        get: {
+          summary: 'Auditní záznam organizace: kdo, kdy, co a odkud (nejnovější první)',
+          operationId: 'listAudit',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace'), ...queryParameters(auditListQuery)],
+          responses: { '200': ok('Stránka auditního záznamu', 'AuditList'), ...notModified, ...errorResponses('bad_request', 'unauthorized', 'forbidden', 'not_found') },
+        },
+      },
+      '/api/v1/organizations/{ico}/harvest-sources': {
+        get: {
+          summary: 'Adresy, odkud portál sklízí soubory organizace',
+          operationId: 'listHarvestSources',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace')],
+          responses: { '200': ok('Adresy sklizně', 'HarvestSourceList'), ...notModified, ...errorResponses('unauthorized', 'forbidden', 'not_found') },
+        },
+        post: {
+          summary: 'Přidat adresu sklizně',
+          operationId: 'addHarvestSource',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace')],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/HarvestSourceRequest' } } } },
+          responses: { '201': ok('Adresa sklizně', 'HarvestSource'), ...errorResponses('bad_request', 'unauthorized', 'forbidden', 'not_found', 'validation_failed', 'conflict') },
+        },
+      },
+      '/api/v1/organizations/{ico}/harvest-sources/{id}/deactivate': {
+        post: {
+          summary: 'Vypnout sklizeň z adresy (adresa i protokol zůstávají)',
+          operationId: 'deactivateHarvestSource',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace'), pathParam('id', 'Číslo adresy')],
+          responses: { '204': { description: 'Vypnuto' }, ...errorResponses('unauthorized', 'forbidden', 'not_found') },
+        },
+      },
+      '/api/v1/parties/{ico}': {
+        get: {
+          summary: 'Dohledání subjektu podle IČO mezi organizacemi a dřívějšími smluvními stranami',
+          operationId: 'lookupParty',
+          parameters: [pathParam('ico', 'IČO')],
+          responses: { '200': ok('Subjekt', 'Party'), ...notModified, ...errorResponses('not_found') },
         },
       },
       '/api/v1/validate': {

@@ -13,7 +13,11 @@ import { decimalToHalere } from '../shared/money.ts';
 import { searchTokens } from '../shared/text.ts';
 import { formatFromContentType, type InputFormat } from '../publishing/input.ts';
 import { apiDetail, apiListItem, apiOrganization, recordPath } from './present.ts';
-import { changeSchema, changesQuery, organizationListItemSchema, organizationListQuery, publishQuery, recordListItemSchema, recordListQuery, withdrawBody } from './schemas.ts';
+import { attachmentQuery, auditListQuery, changeSchema, changesQuery, draftBody, harvestSourceBody, organizationListItemSchema, organizationListQuery, publishQuery, recordListItemSchema, recordListQuery, uploadQuery, withdrawBody } from './schemas.ts';
+import type { Actor } from '../audit/rules.ts';
+import type { Organization } from '../organizations/service.ts';
+import type { Draft } from '../drafts/service.ts';
+import type { ImportJob, JobReport } from '../jobs/service.ts';
 import { csvPage, parseFields, pickFields, wantsCsv } from './listing.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -47,6 +51,15 @@ function bodyFormat(c: Context): InputFormat | undefined {
     throw new AppError('unsupported_media_type', 'Podporované formáty: application/json, application/x-ndjson, text/csv.', `unsupported content type ${contentType}`);
   }
   return format;
+}
+
+function clientIp(c: Context): string | null {
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    // Requests made in-process (tests) have no socket.
+    return null;
+  }
 }
 
 function clientKey(c: Context): string {
@@ -186,26 +199,38 @@ export function apiRoutes(ctx: AppContext): Hono {
     },
   });
 
-  /** Resolves the organisation in the path and checks that the bearer token may write for it. */
-  const authorizeWrite = async (c: Context) => {
+  /** Resolves the organisation in the path and checks that the bearer token may act for it. */
+  const authorizeWrite = async (c: Context): Promise<{ organization: Organization; tokenId: number; actor: Actor }> => {
     const auth = await ctx.tokens.authenticate(bearerToken(c));
     const organization = await ctx.organizations.getByIco(c.req.param('ico')!);
     if (auth.organizationId !== organization.id) {
       throw new AppError('forbidden', 'Token patří jiné organizaci; za tuto organizaci publikovat nemůže.', `token ${auth.tokenId} may not write for ${organization.ico}`);
     }
-    return { organization, tokenId: auth.tokenId };
+    const actor: Actor = { kind: 'token', tokenId: auth.tokenId, organizationId: organization.id, label: `token ${auth.tokenId}`, ip: clientIp(c) };
+    return { organization, tokenId: auth.tokenId, actor };
+  };
+
+  const readJson = async <T extends z.ZodType>(c: Context, schema: T, what: string): Promise<z.output<T>> => {
+    let json: unknown;
+    try {
+      json = await c.req.json();
+    } catch {
+      throw new AppError('bad_request', `Tělo požadavku musí být JSON (${what}).`, `${what} body is not JSON`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new AppError('validation_failed', `Tělo požadavku neodpovídá (${what}).`, `${what} body invalid`, parsed.error.issues);
+    return parsed.data;
   };
 
   api.post('/v1/organizations/:ico/records', limitBody, async (c) => {
-    const { organization, tokenId } = await authorizeWrite(c);
+    const { organization, actor } = await authorizeWrite(c);
     const query = parseQuery(c, publishQuery);
     const format = bodyFormat(c);
     const body = new Uint8Array(await c.req.arrayBuffer());
-    const report = await ctx.publishing.publishFile(organization, body, {
+    const report = await ctx.workspace.publishFile(actor, organization, body, {
       format,
       defaultType: query.typ,
       atomic: query.atomic === 'true',
-      source: `api:token-${tokenId}`,
       note: query.poznamka,
     });
     ctx.logger.info('records published', { organization: organization.ico, read: report.read, created: report.created, newVersions: report.newVersions, unchanged: report.unchanged, rejected: report.rejected });
@@ -213,17 +238,128 @@ export function apiRoutes(ctx: AppContext): Hono {
   });
 
   api.post('/v1/organizations/:ico/records/:id/withdraw', async (c) => {
-    const { organization, tokenId } = await authorizeWrite(c);
-    let json: unknown;
-    try {
-      json = await c.req.json();
-    } catch {
-      throw new AppError('bad_request', 'Tělo požadavku musí být JSON s polem duvod.', 'withdraw body is not JSON');
-    }
-    const parsed = withdrawBody.safeParse(json);
-    if (!parsed.success) throw new AppError('validation_failed', 'Znepřístupnění vyžaduje důvod (pole duvod, alespoň 3 znaky).', 'withdraw body invalid', parsed.error.issues);
-    const detail = await ctx.register.withdraw(organization, c.req.param('id'), parsed.data.duvod, { source: `api:token-${tokenId}`, note: parsed.data.poznamka });
+    const { organization, actor } = await authorizeWrite(c);
+    const body = await readJson(c, withdrawBody, 'znepřístupnění vyžaduje pole duvod, alespoň 3 znaky');
+    const detail = await ctx.workspace.withdraw(actor, organization, c.req.param('id'), body.duvod, body.poznamka);
     return c.json(apiDetail(detail));
+  });
+
+  // The workspace's other actions, for tokens: upload files for import, drafts, attachments, harvest URLs, the audit log.
+
+  const jobJson = (organization: Organization, job: ImportJob, report: JobReport | null, hasRejected: boolean) => {
+    const path = `/api/v1/organizations/${organization.ico}/imports/${job.id}`;
+    return {
+      id: job.id,
+      kind: job.kind,
+      sourceName: job.sourceName,
+      state: job.shownState,
+      counts: job.counts,
+      error: job.error,
+      startedAt: job.startedAt,
+      finishedAt: job.finishedAt,
+      report,
+      rejectedRowsUrl: hasRejected ? `${base}${path}/rejected.csv` : null,
+      url: base + path,
+    };
+  };
+
+  api.post('/v1/organizations/:ico/imports', limitBody, async (c) => {
+    const { organization, actor } = await authorizeWrite(c);
+    const query = parseQuery(c, uploadQuery);
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    if (bytes.length === 0) throw new AppError('bad_request', 'Tělo požadavku je prázdné; pošlete v něm soubor.', 'empty upload');
+    const jobId = await ctx.workspace.startUpload(actor, organization, { name: query.nazev, bytes }, new Set([organization.id]));
+    const found = await ctx.workspace.job(organization, jobId);
+    c.header('location', `/api/v1/organizations/${organization.ico}/imports/${jobId}`);
+    return c.json(jobJson(organization, found.job, found.report, found.rejectedCsv !== null), 202);
+  });
+
+  const jobIdParam = (c: Context) => {
+    const id = Number(c.req.param('id'));
+    if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('not_found', 'Takový import neexistuje.', `bad job id ${c.req.param('id')}`);
+    return id;
+  };
+
+  api.get('/v1/organizations/:ico/imports/:id', async (c) => {
+    const { organization } = await authorizeWrite(c);
+    const found = await ctx.workspace.job(organization, jobIdParam(c));
+    return c.json(jobJson(organization, found.job, found.report, found.rejectedCsv !== null));
+  });
+
+  api.get('/v1/organizations/:ico/imports/:id/rejected.csv', async (c) => {
+    const { organization } = await authorizeWrite(c);
+    const found = await ctx.workspace.job(organization, jobIdParam(c));
+    if (found.rejectedCsv === null) throw new AppError('not_found', 'Tento import žádné řádky neodmítl.', 'no rejected rows');
+    return c.body(found.rejectedCsv, 200, { 'content-type': 'text/csv; charset=utf-8' });
+  });
+
+  const draftJson = (d: Draft) => ({ id: d.id, typ: d.type, predmet: d.subject, pole: d.fields, upraveno: d.updatedAt, zverejneno: d.publishedAt, zaznam: d.recordKey });
+
+  api.get('/v1/organizations/:ico/drafts', async (c) => {
+    const { organization } = await authorizeWrite(c);
+    return c.json({ items: (await ctx.drafts.listOpen(organization, 500)).map(draftJson) });
+  });
+
+  api.post('/v1/organizations/:ico/drafts', async (c) => {
+    const { organization, actor } = await authorizeWrite(c);
+    const body = await readJson(c, draftBody, 'typ a pole konceptu');
+    const id = await ctx.workspace.saveDraft(actor as Actor & { kind: 'token' }, organization, body.typ, body.pole);
+    return c.json(draftJson(await ctx.drafts.get(organization, id)), 201);
+  });
+
+  api.get('/v1/organizations/:ico/drafts/:id', async (c) => {
+    const { organization } = await authorizeWrite(c);
+    return c.json(draftJson(await ctx.drafts.get(organization, Number(c.req.param('id')) || 0)));
+  });
+
+  api.post('/v1/organizations/:ico/drafts/:id/publish', async (c) => {
+    const { organization, actor } = await authorizeWrite(c);
+    const draft = await ctx.drafts.get(organization, Number(c.req.param('id')) || 0);
+    if (draft.publishedAt) throw new AppError('conflict', 'Koncept už byl zveřejněn.', `draft ${draft.id} already published`);
+    const result = await ctx.workspace.publishForm(actor, organization, draft.type, draft.fields, { draftId: draft.id });
+    if (!result.ok) throw new AppError('validation_failed', 'Koncept nelze zveřejnit: neodpovídá standardu.', `draft ${draft.id} invalid`, result.issues);
+    return c.json(apiDetail(await ctx.register.detail(organization, result.key)));
+  });
+
+  api.post('/v1/organizations/:ico/attachments', limitBody, async (c) => {
+    const { organization, actor } = await authorizeWrite(c);
+    const query = parseQuery(c, attachmentQuery);
+    const stored = await ctx.workspace.storeAttachment(actor, organization, query.nazev, new Uint8Array(await c.req.arrayBuffer()));
+    return c.json({ sha256: stored.sha256, typMedia: stored.mediaType.split(';')[0], velikost: stored.size, nazev: stored.name, url: `${base}/prilohy/${stored.sha256}` }, 201);
+  });
+
+  api.get('/v1/organizations/:ico/audit', async (c) => {
+    const { organization } = await authorizeWrite(c);
+    const query = parseQuery(c, auditListQuery);
+    return c.json(await ctx.audit.list(organization.id, { limit: Number(query.limit ?? 100), beforeId: query.pred ? Number(query.pred) : undefined }));
+  });
+
+  const sourceJson = (s: { id: number; url: string; recordType: string | null; active: boolean; createdAt: string }) => ({ id: s.id, url: s.url, typ: s.recordType, aktivni: s.active, vytvoreno: s.createdAt });
+
+  api.get('/v1/organizations/:ico/harvest-sources', async (c) => {
+    const { organization } = await authorizeWrite(c);
+    return c.json({ items: (await ctx.harvest.listSources(organization, { includeInactive: true })).map(sourceJson) });
+  });
+
+  api.post('/v1/organizations/:ico/harvest-sources', async (c) => {
+    const { organization, actor } = await authorizeWrite(c);
+    const body = await readJson(c, harvestSourceBody, 'url a nepovinný typ');
+    const source = await ctx.harvest.addSource(organization, body.url, body.typ ?? null);
+    await ctx.audit.record(actor, 'harvest.added', { organizationId: organization.id, target: source.url });
+    return c.json(sourceJson(source), 201);
+  });
+
+  api.post('/v1/organizations/:ico/harvest-sources/:id/deactivate', async (c) => {
+    const { organization, actor } = await authorizeWrite(c);
+    await ctx.harvest.removeSource(organization, Number(c.req.param('id')));
+    await ctx.audit.record(actor, 'harvest.removed', { organizationId: organization.id, target: `zdroj ${c.req.param('id')}` });
+    return c.body(null, 204);
+  });
+
+  api.get('/v1/parties/:ico', async (c) => {
+    const party = await ctx.workspace.partyByIco(c.req.param('ico'));
+    if (!party) throw new AppError('not_found', 'Subjekt s tímto IČO mezi organizacemi ani dřívějšími smluvními stranami není.', `party ${c.req.param('ico')} unknown`);
+    return c.json({ ico: party.ico, nazev: party.name });
   });
 
   api.post('/v1/validate', limitBody, async (c) => {

@@ -194,3 +194,78 @@ export const errorSchema = z.object({
     details: z.unknown().optional(),
   }),
 });
+
+// The publisher workspace's actions, for tokens.
+
+export const importJobSchema = z.object({
+  id: z.number().int(),
+  kind: z.string().meta({ description: 'table, isdoc nebo registr-smluv' }),
+  sourceName: z.string(),
+  state: z.enum(['running', 'completed', 'failed', 'interrupted']),
+  counts: z.object({ read: z.number().int(), created: z.number().int(), newVersions: z.number().int(), unchanged: z.number().int(), rejected: z.number().int() }),
+  error: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  report: z.record(z.string(), z.unknown()).nullable().meta({ description: 'Protokol importu: problémy po řádcích (řádek, sloupec, hodnota, důvod).' }),
+  rejectedRowsUrl: z.string().nullable().meta({ description: 'Odmítnuté řádky v původních sloupcích s důvody (CSV), jsou-li nějaké.' }),
+  url: z.string(),
+});
+
+export const uploadQuery = z.strictObject({
+  nazev: z.string().min(1).max(200).meta({ description: 'Název souboru s příponou (.csv, .xlsx, .isdoc, .isdocx, .zip, .xml); podle ní se volí import.' }),
+});
+
+export const draftBody = z.strictObject({
+  typ: z.enum(['smlouva', 'objednavka', 'faktura']),
+  pole: z.record(z.string(), z.string()).meta({ description: 'Hodnoty formuláře: sloupce CSV standardu (např. predmet, strany.1.ico); nemusí být úplné ani platné.' }),
+});
+
+export const draftSchema = z.object({
+  id: z.number().int(),
+  typ: z.enum(['smlouva', 'objednavka', 'faktura']),
+  predmet: z.string(),
+  pole: z.record(z.string(), z.string()),
+  upraveno: z.string(),
+  zverejneno: z.string().nullable(),
+  zaznam: z.string().nullable(),
+});
+
+export const draftListSchema = z.object({ items: z.array(draftSchema) });
+
+export const attachmentQuery = z.strictObject({ nazev: z.string().min(1).max(200).meta({ description: 'Název souboru přílohy s příponou; musí odpovídat obsahu.' }) });
+
+export const storedAttachmentSchema = z.object({
+  sha256: z.string(),
+  typMedia: z.string().meta({ description: 'Typ zjištěný z obsahu souboru.' }),
+  velikost: z.number().int(),
+  nazev: z.string(),
+  url: z.string().meta({ description: 'Veřejná adresa; příloha je veřejná, jakmile ji uvede zveřejněný záznam.' }),
+});
+
+export const auditListQuery = z.strictObject({
+  pred: z.string().regex(/^\d+$/).optional().meta({ description: 'Starší záznamy než tento (nextBefore z předchozí stránky).' }),
+  limit: z.string().regex(/^\d+$/).optional(),
+});
+
+export const auditListSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.number().int(),
+      at: z.string(),
+      actor: z.string(),
+      action: z.string(),
+      actionLabel: z.string(),
+      target: z.string().nullable(),
+      detail: z.record(z.string(), z.unknown()).nullable(),
+      ip: z.string().nullable(),
+    }),
+  ),
+  nextBefore: z.number().int().nullable(),
+});
+
+export const partyLookupSchema = z.object({ ico: z.string(), nazev: z.string() });
+
+export const harvestSourceBody = z.strictObject({ url: z.string().url(), typ: z.enum(['smlouva', 'objednavka', 'faktura']).optional() });
+
+export const harvestSourceSchema = z.object({ id: z.number().int(), url: z.string(), typ: z.string().nullable(), aktivni: z.boolean(), vytvoreno: z.string() });
+export const harvestSourceListSchema = z.object({ items: z.array(harvestSourceSchema) });
