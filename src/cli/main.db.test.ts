@@ -85,3 +85,32 @@ describe('om publish', () => {
     expect(JSON.parse(result.stdout).summary).toMatchObject({ read: 2, valid: 1, rejected: 1 });
   });
 });
+
+describe('om user', () => {
+  it('creates a platform admin without a password and prints a one-time link that sets one', async () => {
+    const email = `spravce-${Date.now()}@om.cz`;
+    const result = await runCli(['user', 'create', email, '--admin', '--name', 'Správce']);
+    expect(result.code).toBe(0);
+    const link = result.stdout.trim();
+    expect(link).toMatch(/\/sprava\/odkaz\/[\w-]{40,}$/);
+    const token = link.split('/').pop()!;
+    const found = await cli.ctx.accounts.peekLink(token);
+    expect(found?.user.email).toBe(email);
+    expect((await cli.ctx.accounts.findByEmail(email))?.isPlatformAdmin).toBe(true);
+    await expect(cli.ctx.accounts.signIn(email, '', null)).rejects.toThrow();
+    await cli.ctx.accounts.setPasswordWithLink(token, 'heslo správce platformy', null);
+    expect((await cli.ctx.accounts.signIn(email, 'heslo správce platformy', null)).user.email).toBe(email);
+    expect(await cli.ctx.accounts.peekLink(token)).toBeUndefined();
+  });
+
+  it('gives an editor a role in an organisation and logs who did it', async () => {
+    const organization = await makeOrganization(cli.ctx);
+    const email = `editor-${Date.now()}@om.cz`;
+    expect((await runCli(['user', 'create', email, '--org', organization.ico, '--role', 'editor'])).code).toBe(0);
+    expect((await cli.ctx.accounts.members(organization)).map((m) => [m.email, m.role])).toEqual([[email, 'editor']]);
+    expect((await cli.ctx.audit.list(organization.id)).items.map((e) => [e.actor, e.action])).toEqual([
+      ['om (příkazová řádka)', 'member.granted'],
+      ['om (příkazová řádka)', 'user.created'],
+    ]);
+  });
+});
