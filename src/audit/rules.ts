@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = {
   'draft.saved': 'uložení konceptu',
   'attachment.stored': 'nahrání přílohy',
   'organization.created': 'založení organizace',
+  'organization.updated': 'změna údajů organizace',
   'user.created': 'založení uživatele',
   'member.granted': 'přidělení role',
   'member.revoked': 'odebrání role',

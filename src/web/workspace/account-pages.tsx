@@ -194,7 +194,7 @@ export function AdminPage(props: {
         <button type="submit">Založit uživatele a poslat odkaz</button>
       </form>
       <h2>Uživatelé</h2>
-      <div class="table-scroll">
+      <div class="table-scroll" tabindex={0} role="region" aria-label="Uživatelé platformy">
         <table>
           <caption class="visually-hidden">Uživatelé platformy</caption>
           <thead>

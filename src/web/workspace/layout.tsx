@@ -24,6 +24,7 @@ export function WsLayout(props: { title: string; signedIn: SignedIn; organizatio
         [`${base}/tokeny`, 'Tokeny API', mayAdminister(access ?? null)],
         [`${base}/sklizen`, 'Sklizeň', mayAdminister(access ?? null)],
         [`${base}/audit`, 'Auditní záznam', mayAdminister(access ?? null)],
+        [`${base}/nastaveni`, 'Nastavení', mayAdminister(access ?? null)],
       ]
     : [];
   return (

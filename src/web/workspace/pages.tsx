@@ -10,6 +10,7 @@ import type { RecordDetail, RecordListItem } from '../../register/service.ts';
 import type { AuditEntry } from '../../audit/service.ts';
 import type { HarvestSource } from '../../harvest/service.ts';
 import { RECORD_TYPES, RECORD_TYPE_LABELS } from '../../standard/schema.ts';
+import { ORGANIZATION_KINDS } from '../../organizations/rules.ts';
 import { formatDate, formatNumber, formatTimestamp } from '../../shared/format.ts';
 import { QualityBadge, amountOf } from '../components.tsx';
 import { CsrfField, Notice, WsLayout } from './layout.tsx';
@@ -227,7 +228,7 @@ export function JobPage(props: Frame & { job: ImportJob; report: JobReport | nul
               Soubor obsahuje odmítnuté řádky v původních sloupcích a důvody v posledním sloupci. Opravte je a nahrajte soubor znovu; správné řádky, které už jsou uložené, se nezmění.
             </p>
           ) : null}
-          <div class="table-scroll">
+          <div class="table-scroll" tabindex={0} role="region" aria-label="Problémy importu">
             <table>
               <caption class="visually-hidden">Problémy importu</caption>
               <thead>
@@ -288,7 +289,7 @@ export function RecordsPage(props: Frame & { items: RecordListItem[]; nextCursor
       {props.items.length === 0 ? (
         <p class="empty">Organizace zatím nic nezveřejnila. Začněte nahráním souboru nebo ručním zápisem.</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex={0} role="region" aria-label="Zveřejněné záznamy">
           <table>
             <caption class="visually-hidden">Zveřejněné záznamy</caption>
             <thead>
@@ -382,7 +383,7 @@ export function MembersPage(props: Frame & { members: Array<{ id: number; email:
       <h1>Uživatelé organizace</h1>
       <Notice message={props.notice} />
       <Notice message={props.error} kind="error" />
-      <div class="table-scroll">
+      <div class="table-scroll" tabindex={0} role="region" aria-label="Uživatelé a jejich role">
         <table>
           <caption class="visually-hidden">Uživatelé a jejich role</caption>
           <thead>
@@ -553,7 +554,7 @@ export function AuditPage(props: Frame & { entries: AuditEntry[]; nextBefore: nu
       {props.entries.length === 0 ? (
         <p class="muted">Zatím žádné změny.</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex={0} role="region" aria-label="Auditní záznam">
           <table>
             <caption class="visually-hidden">Auditní záznam</caption>
             <thead>
@@ -587,6 +588,48 @@ export function AuditPage(props: Frame & { entries: AuditEntry[]; nextBefore: nu
           <a href={`${base(o)}/audit?pred=${props.nextBefore}`}>Starší záznamy</a>
         </p>
       ) : null}
+    </WsLayout>
+  );
+}
+
+export function SettingsPage(props: Frame & { notice?: string; error?: string }) {
+  const o = props.organization;
+  return (
+    <WsLayout title="Nastavení" {...props} current={`${base(o)}/nastaveni`}>
+      <h1>Nastavení organizace</h1>
+      <p>Údaje organizace na portálu a v katalogu otevřených dat (kód obce RÚIAN určuje prostorové pokrytí datových sad). IČO změnit nelze.</p>
+      <Notice message={props.notice} />
+      <Notice message={props.error} kind="error" />
+      <form method="post" action={`${base(o)}/nastaveni`} class="ws-form">
+        <CsrfField token={props.signedIn.csrfToken} />
+        <p>
+          <label for="s-nazev">Název</label>
+          <input id="s-nazev" name="nazev" required value={o.name} />
+        </p>
+        <p>
+          <label for="s-druh">Druh</label>
+          <select id="s-druh" name="druh">
+            {Object.entries(ORGANIZATION_KINDS).map(([kind, label]) => (
+              <option value={kind} selected={kind === o.kind}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </p>
+        <p>
+          <label for="s-ruian">Kód obce RÚIAN</label>
+          <input id="s-ruian" name="ruian" inputmode="numeric" value={o.ruianCode ?? ''} />
+        </p>
+        <p>
+          <label for="s-ds">Datová schránka</label>
+          <input id="s-ds" name="datovaSchranka" value={o.dataBox ?? ''} />
+        </p>
+        <p>
+          <label for="s-obyvatele">Počet obyvatel</label>
+          <input id="s-obyvatele" name="obyvatele" inputmode="numeric" value={o.population === null ? '' : String(o.population)} />
+        </p>
+        <button type="submit">Uložit</button>
+      </form>
     </WsLayout>
   );
 }

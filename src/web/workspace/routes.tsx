@@ -22,7 +22,7 @@ import type { RecordDetail } from '../../register/service.ts';
 import { formFromRecord, formValues, nextAttachmentSlot, recordFromForm, slotsFor, type FormSlots } from '../../workspace/form.ts';
 import { anonymousFormToken, checkCsrf, clearSessionCookie, clientIp, sessionId, setSessionCookie, userActor } from './session.ts';
 import { AdminPage, ChooseOrganizationPage, LinkInvalidPage, ResetRequestPage, SetPasswordPage, SignInPage } from './account-pages.tsx';
-import { AuditPage, HarvestPage, JobPage, MembersPage, RecordsPage, TokensPage, UploadPage, WithdrawPage, WorkspaceHomePage } from './pages.tsx';
+import { AuditPage, HarvestPage, JobPage, MembersPage, RecordsPage, SettingsPage, TokensPage, UploadPage, WithdrawPage, WorkspaceHomePage } from './pages.tsx';
 import { FormPage } from './form-page.tsx';
 import type { ValidationIssue } from '../../standard/validate.ts';
 
@@ -43,6 +43,7 @@ const NOTICES: Record<string, string> = {
   sklizen: 'Adresa sklizně byla uložena.',
   vypnuto: 'Sklizeň z adresy byla vypnuta.',
   organizace: 'Organizace byla založena.',
+  nastaveni: 'Údaje organizace jsou uloženy.',
   heslo: 'Heslo je nastaveno, jste přihlášeni.',
 };
 
@@ -272,7 +273,7 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     if (!mayAdminister(c.get('access'))) throw new AppError('forbidden', 'Tuto část spravuje jen správce organizace.', `user ${signedIn(c).user.id} is not admin of ${c.get('organization').ico}`);
     await next();
   };
-  for (const section of ['uzivatele', 'tokeny', 'sklizen', 'audit']) {
+  for (const section of ['uzivatele', 'tokeny', 'sklizen', 'audit', 'nastaveni']) {
     ws.use(`/:ico/${section}`, requireAdmin);
     ws.use(`/:ico/${section}/*`, requireAdmin);
   }
@@ -513,6 +514,30 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     await ctx.harvest.removeSource(organization, Number(c.req.param('id')));
     await ctx.audit.record(actor(c), 'harvest.removed', { organizationId: organization.id, target: `zdroj ${c.req.param('id')}` });
     return c.redirect(orgPath(c, '/sklizen?hotovo=vypnuto'), 303);
+  });
+
+  ws.get('/:ico/nastaveni', (c) => c.html(<SettingsPage {...frame(c)} notice={NOTICES[c.req.query('hotovo') ?? '']} />));
+  ws.post('/:ico/nastaveni', async (c) => {
+    const form = await c.req.parseBody();
+    const organization = c.get('organization');
+    const population = text(form.obyvatele).replace(/\s/g, '');
+    try {
+      if (population && !/^\d{1,9}$/.test(population)) throw new AppError('validation_failed', 'Počet obyvatel musí být celé číslo.', 'population not a number');
+      if (text(form.ruian).trim() && !/^\d{6}$/.test(text(form.ruian).trim())) throw new AppError('validation_failed', 'Kód obce RÚIAN má 6 číslic.', 'ruian code malformed');
+      const { organization: updated, outcome } = await ctx.organizations.upsert({
+        ico: organization.ico,
+        name: text(form.nazev),
+        kind: text(form.druh),
+        ruianCode: text(form.ruian).trim() || null,
+        dataBox: text(form.datovaSchranka).trim() || null,
+        population: population ? Number(population) : null,
+      });
+      if (outcome === 'updated') await ctx.audit.record(actor(c), 'organization.updated', { organizationId: organization.id, target: organization.ico, detail: { name: updated.name, ruianCode: updated.ruianCode, dataBox: updated.dataBox, population: updated.population } });
+      return c.redirect(orgPath(c, '/nastaveni?hotovo=nastaveni'), 303);
+    } catch (error) {
+      if (error instanceof AppError && error.status < 500) return c.html(<SettingsPage {...frame(c)} error={error.userMessage} />, error.status as 422);
+      throw error;
+    }
   });
 
   ws.get('/:ico/audit', async (c) => {

@@ -200,6 +200,8 @@ describe('one organisation kept from another', () => {
     ['POST', '/:ico/sklizen', { url: 'https://evil.example/b.csv' }],
     ['POST', `/:ico/sklizen/${b.sourceId}/vypnout`, {}],
     ['GET', '/:ico/audit'],
+    ['GET', '/:ico/nastaveni'],
+    ['POST', '/:ico/nastaveni', { nazev: 'Přejmenováno z A', druh: 'obec' }],
   ];
 
   it('covers every organisation route of the workspace', () => {
@@ -225,6 +227,7 @@ describe('one organisation kept from another', () => {
     expect((await ctx.tokens.list(townB)).map((t) => t.revoked_at)).toEqual([null]);
     expect((await ctx.harvest.listSources(townB)).map((s) => s.url)).toEqual(['https://example.org/b.csv']);
     expect((await ctx.accounts.members(townB)).map((m) => m.id)).toEqual([b.userId]);
+    expect((await ctx.organizations.getByIco(townB.ico)).name).toBe('Město B');
     expect((await ctx.audit.list(townB.id)).items.map((e) => e.action)).toEqual(['attachment.stored', 'draft.saved']);
   });
 
@@ -240,7 +243,7 @@ describe('one organisation kept from another', () => {
   });
 
   it('keeps an editor out of the admin sections of their own town', async () => {
-    for (const section of ['uzivatele', 'tokeny', 'sklizen', 'audit']) {
+    for (const section of ['uzivatele', 'tokeny', 'sklizen', 'audit', 'nastaveni']) {
       expect((await editorA.request(`/sprava/${townA.ico}/${section}`)).status).toBe(403);
     }
     expect((await editorA.post(`/sprava/${townA.ico}/tokeny`, { nazev: 'x' })).status).toBe(403);
