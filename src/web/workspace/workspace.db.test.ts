@@ -13,6 +13,9 @@ import { contract, items, makeOrganization, testContext } from '../../testing/fa
 import { formCookieOf, signedInClient, TEST_PASSWORD, WorkspaceClient } from '../../testing/workspace-client.ts';
 import { linkFrom, startSmtpCatcher, type SmtpCatcher } from '../../testing/smtp-catcher.ts';
 import { bytesSource } from '../../imports/source.ts';
+import { dumpRecord } from '../../testing/register-dump.ts';
+import { icoWithCheckDigit } from '../../shared/identifiers.ts';
+import { buildIsdoc, TOWN } from '../../imports/isdoc/testdata/invoice.ts';
 import { createApp } from '../../app.tsx';
 import { workspaceRoutes } from './routes.tsx';
 import type { AppContext } from '../../context.ts';
@@ -356,6 +359,32 @@ describe('upload in the workspace', () => {
     const job = await ctx.jobs.get(Number(second.split('/').pop()));
     expect(job?.counts).toMatchObject({ read: 1, created: 1, rejected: 0 });
     expect(((await ctx.register.detail(townA, 'T-2')).current.content as { datumUzavreni?: string }).datumUzavreni).toBe('2024-03-02');
+  });
+
+  async function uploadAndWait(client: WorkspaceClient, town: Organization, file: File) {
+    const response = await client.post(`/sprava/${town.ico}/nahrat`, { soubor: file });
+    expect(response.status).toBe(303);
+    const path = response.headers.get('location')!;
+    for (let i = 0; i < 50 && (await client.get(path)).html.includes('http-equiv="refresh"'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    return (await ctx.jobs.getReport(Number(path.split('/').pop()))).job;
+  }
+
+  it('stores only the town’s own records from a register dump and creates no other organisation', async () => {
+    const own = await ctx.organizations.upsert({ ico: icoWithCheckDigit('2000000'), name: 'Obec Příkladov 0', kind: 'obec' });
+    const { client } = await signedInClient(ctx, app, { email: `registr-${Date.now()}@a.cz`, organization: own.organization });
+    const dump = `<?xml version="1.0" encoding="UTF-8"?>\n<dump xmlns="http://portal.gov.cz/rejstriky/ISRS/1.2/"><mesic>07</mesic><rok>2024</rok>\n${dumpRecord(1, 2, 10)}${dumpRecord(2, 2, 10)}</dump>\n`;
+    const job = await uploadAndWait(client, own.organization, new File([dump], 'dump_2024_07.xml', { type: 'application/xml' }));
+    expect(job).toMatchObject({ kind: 'registr-smluv', organizationId: own.organization.id, counts: { read: 2, created: 1, rejected: 1 } });
+    expect(await ctx.organizations.findByIco(icoWithCheckDigit('2000001'))).toBeUndefined();
+    const report = (await client.get(`/sprava/${own.organization.ico}/importy/${job.id}`)).html;
+    expect(report).toContain('Záznam zveřejnil jiný subjekt');
+  });
+
+  it('imports an ISDOC invoice of the town', async () => {
+    const town = (await ctx.organizations.findByIco(TOWN.ico)) ?? (await ctx.organizations.create({ ico: TOWN.ico, name: TOWN.name, kind: 'obec' }));
+    const { client } = await signedInClient(ctx, app, { email: `isdoc-${Date.now()}@a.cz`, organization: town });
+    const job = await uploadAndWait(client, town, new File([buildIsdoc({ id: 'FV-WS-1' })], 'faktura.isdoc', { type: 'application/xml' }));
+    expect(job).toMatchObject({ kind: 'isdoc', organizationId: town.id, counts: { read: 1, created: 1, rejected: 0 } });
   });
 
   it('refuses a file of no supported kind with a Czech reason', async () => {
