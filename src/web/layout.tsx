@@ -9,9 +9,11 @@ export interface LayoutProps {
   demo?: boolean;
   /** An Atom feed of the page's content, announced to feed readers. */
   feed?: { href: string; title: string };
+  /** Progressive enhancement only: every page works without it. */
+  script?: string;
 }
 
-export function Layout({ title, children, description, demo, feed }: LayoutProps) {
+export function Layout({ title, children, description, demo, feed, script }: LayoutProps) {
   return (
     <>
     {raw('<!DOCTYPE html>')}
@@ -23,6 +25,7 @@ export function Layout({ title, children, description, demo, feed }: LayoutProps
         <meta name="description" content={description ?? 'Smlouvy, objednávky a faktury měst a obcí jako otevřená data.'} />
         <link rel="stylesheet" href="/static/style.css" />
         {feed ? <link rel="alternate" type="application/atom+xml" title={feed.title} href={feed.href} /> : null}
+        {script ? <script src={script} defer /> : null}
       </head>
       <body>
         <a class="skip" href="#obsah">

@@ -22,6 +22,7 @@ import { buildOpenApi } from '../api/openapi.ts';
 import { STYLESHEET } from './style.ts';
 import { serveExportFile } from './files.ts';
 import { attachmentResponse } from './workspace/routes.tsx';
+import { WORKSPACE_SCRIPT } from './workspace/script.ts';
 import { NkodPage, OpenDataPage } from './open-data-pages.tsx';
 import { ApiPage, HomePage, OrganizationPage, OrganizationsPage, RecordPage, StandardPage, ValidatorPage } from './pages.tsx';
 
@@ -117,6 +118,7 @@ export function webRoutes(ctx: AppContext): Hono {
   const web = new Hono();
   const base = ctx.config.baseUrl;
 
+  web.get('/static/workspace.js', (c) => c.body(WORKSPACE_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
   web.get('/static/style.css', (c) => c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
 
   web.get('/', async (c) => {

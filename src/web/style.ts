@@ -112,4 +112,5 @@ form.inline{display:inline}
 .ws-field.has-problem input,.ws-field.has-problem select,.ws-field.has-problem textarea{border:2px solid var(--err)}
 .field-problem{color:var(--err);font-weight:600;margin:.25rem 0}
 .preview{border:3px dashed var(--line);padding:0 1rem;margin:1rem 0}
+form.dropping{outline:3px dashed var(--accent);outline-offset:.5rem}
 `;

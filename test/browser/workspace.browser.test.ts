@@ -196,6 +196,24 @@ describe('the publisher workspace', () => {
     await page.close();
   });
 
+  it('with JavaScript on, checks a field as it is filled in, with the standard’s own message', async () => {
+    const context = await browser.newContext({ storageState: await editor.storageState() });
+    const page = await context.newPage();
+    await page.goto(`${base}/sprava/${townIco}/novy/objednavka`);
+    await page.fill('#f-hodnotaBezDph', 'hodně peněz');
+    await page.press('#f-hodnotaBezDph', 'Tab');
+    const problem = page.locator('#f-hodnotaBezDph-chyba');
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain('Částka musí být číslo');
+    expect(await page.getAttribute('#f-hodnotaBezDph', 'aria-invalid')).toBe('true');
+    // Untouched required fields are not flagged before the clerk gets to them.
+    expect(await page.locator('#f-predmet-chyba').count()).toBe(0);
+    await page.fill('#f-hodnotaBezDph', '1 500,50');
+    await page.press('#f-hodnotaBezDph', 'Tab');
+    await problem.waitFor({ state: 'detached' });
+    await context.close();
+  });
+
   it('has no serious or critical axe violations on any workspace page', async () => {
     const state = await editor.storageState();
     const context = await browser.newContext({ storageState: state });

@@ -139,7 +139,7 @@ export function FormPage(props: FormPageProps) {
           </div>
         </section>
       ) : null}
-      <form method="post" action={action} enctype="multipart/form-data" class="ws-form record-form" novalidate>
+      <form method="post" action={action} enctype="multipart/form-data" class="ws-form record-form" novalidate data-check={`/sprava/${o.ico}/kontrola/${props.type}`}>
         <CsrfField token={props.signedIn.csrfToken} />
         {/* Enter in a field previews; without this the first button of the form (an IČO look-up) would answer it. */}
         <button type="submit" name="_akce" value="nahled" class="visually-hidden" tabindex={-1}>

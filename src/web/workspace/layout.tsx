@@ -28,7 +28,7 @@ export function WsLayout(props: { title: string; signedIn: SignedIn; organizatio
       ]
     : [];
   return (
-    <Layout title={`${props.title} – správa`}>
+    <Layout title={`${props.title} – správa`} script="/static/workspace.js">
       <div class="ws-bar">
         <p>
           Přihlášen(a): <strong>{signedIn.user.name}</strong> ({signedIn.user.email})

@@ -118,7 +118,7 @@ export function UploadPage(props: Frame & { error?: string }) {
         s více fakturami) nebo export z registru smluv (.xml). Po nahrání uvidíte průběh a protokol: co se založilo, co je nová verze, co se nezměnilo a které řádky byly odmítnuty a proč.
       </p>
       <Notice message={props.error} kind="error" />
-      <form method="post" action={`${base(o)}/nahrat`} enctype="multipart/form-data" class="ws-form">
+      <form method="post" action={`${base(o)}/nahrat`} enctype="multipart/form-data" class="ws-form" data-drop="">
         <CsrfField token={props.signedIn.csrfToken} />
         <p>
           <label for="soubor">Soubor</label>

@@ -24,6 +24,7 @@ import { anonymousFormToken, checkCsrf, clearSessionCookie, clientIp, sessionId,
 import { AdminPage, ChooseOrganizationPage, LinkInvalidPage, ResetRequestPage, SetPasswordPage, SignInPage } from './account-pages.tsx';
 import { AuditPage, HarvestPage, JobPage, MembersPage, RecordsPage, SettingsPage, TokensPage, UploadPage, WithdrawPage, WorkspaceHomePage } from './pages.tsx';
 import { FormPage } from './form-page.tsx';
+import { formFields, issuesByInput } from '../../workspace/form.ts';
 import type { ValidationIssue } from '../../standard/validate.ts';
 
 type Vars = { signedIn: SignedIn | undefined; organization: Organization; access: Access };
@@ -410,6 +411,16 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
       }
     }
     return formPage(c, { type, values, slots: slotsFor(values, extra), issues, correcting, draftId, note, notice: notices.join(' ') || undefined, preview });
+  });
+
+  // The form's check while it is filled in (the optional script): the standard's rules and messages, by input.
+  ws.post('/:ico/kontrola/:type', async (c) => {
+    const type = recordType(c.req.param('type'));
+    const values = normalizedValues(type, await c.req.parseBody());
+    const result = validateRecord(recordFromForm(type, values), { defaultType: type });
+    const issues = result.ok ? result.value.warnings : result.errors;
+    const byInput = issuesByInput(issues, formFields(type, slotsFor(values, { prilohy: 1 })));
+    return c.json({ issues: [...byInput].flatMap(([name, found]) => found.map((i) => ({ name, severity: i.severity, message: i.message }))) });
   });
 
   ws.get('/:ico/zaznam/:id/hotovo', async (c) => {

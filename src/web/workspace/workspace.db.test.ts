@@ -189,6 +189,7 @@ describe('one organisation kept from another', () => {
     ['GET', `/:ico/koncepty/${b.draftId}`],
     ['GET', `/:ico/zaznam/${b.record}/opravit`],
     ['POST', '/:ico/formular/smlouva', { _akce: 'zverejnit', _oprava: b.record, id: b.record, predmet: 'Přepsáno z A', datumUzavreni: '2024-01-01', 'strany.1.nazev': 'X' }],
+    ['POST', '/:ico/kontrola/smlouva', { predmet: 'x' }],
     ['GET', `/:ico/zaznam/${b.record}/hotovo`],
     ['GET', `/:ico/zaznam/${b.record}/znepristupnit`],
     ['POST', `/:ico/zaznam/${b.record}/znepristupnit`, { duvod: 'Znepřístupněno z A' }],
@@ -213,7 +214,7 @@ describe('one organisation kept from another', () => {
         .routes.filter((r) => r.path.startsWith('/:ico') && r.method !== 'ALL')
         .map((r) => `${r.method} ${r.path}`),
     );
-    const tested = new Set(routes().map(([method, path]) => `${method} ${path.replace(/\/\d+(?=\/|$)/g, '/:id').replace(/\/[0-9a-f]{64}/, '/:sha256').replace(`/${b.record}`, '/:id').replace('/novy/smlouva', '/novy/:type').replace('/formular/smlouva', '/formular/:type').replace(/uzivatele\/:id/, 'uzivatele/:userId')}`));
+    const tested = new Set(routes().map(([method, path]) => `${method} ${path.replace(/\/\d+(?=\/|$)/g, '/:id').replace(/\/[0-9a-f]{64}/, '/:sha256').replace(`/${b.record}`, '/:id').replace('/novy/smlouva', '/novy/:type').replace('/formular/smlouva', '/formular/:type').replace('/kontrola/smlouva', '/kontrola/:type').replace(/uzivatele\/:id/, 'uzivatele/:userId')}`));
     expect([...declared].filter((route) => !tested.has(route))).toEqual([]);
   });
 
