@@ -117,6 +117,9 @@ async function cmdServe(): Promise<void> {
     logger.info('portal listening', { url: config.baseUrl, port: info.port, database: db.target });
     process.stdout.write(`Portál běží na ${config.baseUrl} (databáze ${db.target}).\n`);
   });
+  if ((await ctx.accounts.listUsers()).length === 0) {
+    process.stdout.write('Správa (/sprava) zatím nemá žádného uživatele. Prvního správce založíte příkazem: npm run om -- user create VÁŠ@E-MAIL --admin\n');
+  }
   const schedule = config.harvestIntervalMs ? ctx.harvest.startSchedule(config.harvestIntervalMs) : null;
   if (schedule) logger.info('harvest schedule on', { intervalMs: config.harvestIntervalMs });
   const exportSchedule = ctx.exports.startSchedule(config.exportTime);
