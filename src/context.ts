@@ -75,7 +75,7 @@ export function createContext(config: Config, db: Db, logger: Logger, mailer: Ma
   const exports = new ExportService(new ExportRepository(db), organizations, ocds, config.exportDir, logger);
   const catalog = new CatalogService(organizations, exports, { baseUrl: config.baseUrl, contactEmail: config.contactEmail, publisherIco: config.publisherIco });
   const ocdsImport = new OcdsImportService(new OcdsImportRepository(db.kysely), organizations, jobs);
-  const accounts = new AccountService(new AccountRepository(db.kysely), organizations, mailer, config.baseUrl);
+  const accounts = new AccountService(new AccountRepository(db.kysely), organizations, mailer, config.baseUrl, logger);
   const audit = new AuditService(new AuditRepository(db.kysely));
   const attachments = new AttachmentService(new AttachmentRepository(db.kysely), config.attachmentDir);
   const drafts = new DraftService(new DraftRepository(db.kysely));

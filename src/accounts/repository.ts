@@ -102,6 +102,11 @@ export class AccountRepository {
       .executeTakeFirst();
   }
 
+  /** Uses up every open link of a person (after a password was set, older invitations and resets must not work). */
+  async useAllLinksOf(userId: number, now: string): Promise<void> {
+    await this.db.updateTable('one_time_links').set({ used_at: now }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
+  }
+
   /** Marks the link used; false when another request used it first. */
   async useLink(tokenHash: string, now: string): Promise<boolean> {
     const result = await this.db.updateTable('one_time_links').set({ used_at: now }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst();

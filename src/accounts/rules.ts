@@ -40,6 +40,15 @@ export function accessTo(subject: AccessSubject, organizationChain: readonly num
   return best;
 }
 
+/**
+ * Whether a person may grant a role that reaches the organisation's subordinates: only a platform admin, or an
+ * admin whose own role already reaches them (on this organisation or a superior, granted with subordinates).
+ */
+export function mayGrantSubordinates(subject: AccessSubject, organizationChain: readonly number[]): boolean {
+  if (subject.isPlatformAdmin) return true;
+  return subject.memberships.some((m) => m.role === 'admin' && m.includeSubordinates && organizationChain.includes(m.organizationId));
+}
+
 export function mayPublish(access: Access | null): boolean {
   return access !== null;
 }

@@ -9,7 +9,8 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { Organization, OrganizationService } from '../organizations/service.ts';
 import type { AccountRepository } from './repository.ts';
 import { hashPassword, verifyPassword, DUMMY_HASH } from './passwords.ts';
-import { accessTo, mayAdminister, mayPublish, normalizeEmail, passwordProblems, SignInThrottle, type Access, type Membership, type Role, ROLES, ROLE_LABELS } from './rules.ts';
+import { accessTo, mayAdminister, mayGrantSubordinates, mayPublish, normalizeEmail, passwordProblems, SignInThrottle, type Access, type Membership, type Role, ROLES, ROLE_LABELS } from './rules.ts';
+import type { Logger } from '../shared/log.ts';
 
 export interface User {
   id: number;
@@ -27,6 +28,8 @@ export interface SignedIn {
 export type LinkPurpose = 'sign_in' | 'reset';
 
 const SESSION_HOURS = 12;
+/** How deep a chain of superior organisations is followed. */
+const MAX_DEPTH = 10;
 const LINK_HOURS: Record<LinkPurpose, number> = { sign_in: 72, reset: 1 };
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -35,12 +38,16 @@ const hoursFrom = (hours: number) => new Date(Date.now() + hours * 3600_000).toI
 
 export class AccountService {
   private readonly throttle = new SignInThrottle(5, 60_000);
+  private readonly ipThrottle = new SignInThrottle(20, 60_000);
+  /** Reset links per address and hour, so that nobody can flood a mailbox through the form. */
+  private readonly resetThrottle = new SignInThrottle(3, 3600_000);
 
   constructor(
     private readonly repository: AccountRepository,
     private readonly organizations: OrganizationService,
     private readonly mailer: Mailer,
     private readonly baseUrl: string,
+    private readonly logger: Logger,
   ) {}
 
   async createUser(input: { email: string; name: string; isPlatformAdmin?: boolean }): Promise<User> {
@@ -102,10 +109,23 @@ export class AccountService {
     return link;
   }
 
-  /** Sends a reset link when the address has an account; says nothing either way, so addresses cannot be probed. */
+  /**
+   * Sends a reset link when the address has an account. The caller answers the same either way and does not wait
+   * for this, so neither the answer nor its timing tells whether an account exists.
+   */
+  requestResetInBackground(rawEmail: string): void {
+    this.requestReset(rawEmail).catch((error: unknown) => this.logger.error('password reset mail failed', { error: (error as Error).message }));
+  }
+
   async requestReset(rawEmail: string): Promise<void> {
     const user = await this.findByEmail(rawEmail);
     if (!user) return;
+    const key = [`reset:${user.email}`];
+    if (this.resetThrottle.retryAfterSeconds(key, Date.now()) > 0) {
+      this.logger.warn('password reset throttled', { email: user.email });
+      return;
+    }
+    this.resetThrottle.fail(key, Date.now());
     const link = await this.issueLink(user, 'reset');
     await this.mailer.send({
       to: user.email,
@@ -128,6 +148,7 @@ export class AccountService {
     if (problems.length > 0) throw new AppError('validation_failed', problems.join(' '), 'password rejected by policy', problems);
     if (!(await this.repository.useLink(sha256(token), nowUtc()))) throw new AppError('not_found', 'Odkaz už byl použit.', 'one-time link used concurrently');
     await this.repository.setPasswordHash(link.user.id, await hashPassword(password));
+    await this.repository.useAllLinksOf(link.user.id, nowUtc());
     await this.repository.endSessionsOf(link.user.id, nowUtc());
     return { sessionId: await this.startSession(link.user.id, ip), user: link.user };
   }
@@ -137,7 +158,7 @@ export class AccountService {
    * address) further attempts are refused for the rest of that minute, right password or not.
    */
   async signIn(rawEmail: string, password: string, ip: string | null): Promise<{ sessionId: string; user: User }> {
-    const email = normalizeEmail(rawEmail) ?? rawEmail.trim().toLowerCase();
+    const email = normalizeEmail(rawEmail) ?? rawEmail.trim().toLowerCase().slice(0, 254);
     const keys = [`email:${email}`];
     const now = Date.now();
     const wait = Math.max(this.throttle.retryAfterSeconds(keys, now), ip ? this.ipThrottle.retryAfterSeconds([`ip:${ip}`], now) : 0);
@@ -152,8 +173,6 @@ export class AccountService {
     this.throttle.succeed(keys);
     return { sessionId: await this.startSession(row.id, ip), user: { id: row.id, email: row.email, name: row.name, isPlatformAdmin: row.is_platform_admin === 1 } };
   }
-
-  private readonly ipThrottle = new SignInThrottle(20, 60_000);
 
   private async startSession(userId: number, ip: string | null): Promise<string> {
     const sessionId = secret();
@@ -173,15 +192,34 @@ export class AccountService {
     if (sessionId) await this.repository.endSession(sha256(sessionId), nowUtc());
   }
 
-  /** The person's role for the organisation, through the organisation itself or a superior. */
-  async access(signedIn: SignedIn, organization: Organization): Promise<Access | null> {
+  /** The organisation and its superiors, nearest first. */
+  private async chainOf(organization: Organization): Promise<number[]> {
     const chain = [organization.id];
     let parentId = organization.parentId;
-    while (parentId !== null && chain.length < 10 && !chain.includes(parentId)) {
+    while (parentId !== null && chain.length < MAX_DEPTH && !chain.includes(parentId)) {
       chain.push(parentId);
       parentId = (await this.organizations.findById(parentId))?.parentId ?? null;
     }
-    return accessTo({ isPlatformAdmin: signedIn.user.isPlatformAdmin, memberships: signedIn.memberships }, chain);
+    return chain;
+  }
+
+  /** The person's role for the organisation, through the organisation itself or a superior. */
+  async access(signedIn: SignedIn, organization: Organization): Promise<Access | null> {
+    return accessTo({ isPlatformAdmin: signedIn.user.isPlatformAdmin, memberships: signedIn.memberships }, await this.chainOf(organization));
+  }
+
+  /**
+   * Checks that a person may give someone a role in the organisation: not to themselves, and reaching subordinate
+   * organisations only when their own role reaches them.
+   */
+  async requireGrant(signedIn: SignedIn, organization: Organization, target: { userId: number | null; role: string; includeSubordinates: boolean }): Promise<void> {
+    if (!(ROLES as readonly string[]).includes(target.role)) throw new AppError('validation_failed', 'Role musí být správce organizace nebo editor.', `unknown role ${target.role}`);
+    if (target.userId === signedIn.user.id && !signedIn.user.isPlatformAdmin) {
+      throw new AppError('forbidden', 'Svou vlastní roli měnit nemůžete; požádejte jiného správce.', `user ${signedIn.user.id} changing own role in ${organization.ico}`);
+    }
+    if (target.includeSubordinates && !mayGrantSubordinates({ isPlatformAdmin: signedIn.user.isPlatformAdmin, memberships: signedIn.memberships }, await this.chainOf(organization))) {
+      throw new AppError('forbidden', 'Roli i pro podřízené organizace může přidělit jen ten, jehož role je sama zahrnuje.', `user ${signedIn.user.id} may not grant subordinates in ${organization.ico}`);
+    }
   }
 
   /** Throws forbidden unless the person may publish (or, with `admin`, administer) for the organisation. */
@@ -203,12 +241,19 @@ export class AccountService {
       if (!organization || seen.has(organization.id)) continue;
       seen.add(organization.id);
       out.push({ organization, access: m.role });
-      if (m.includeSubordinates) {
-        for (const child of await this.organizations.children(organization)) {
-          if (seen.has(child.id)) continue;
-          seen.add(child.id);
-          out.push({ organization: child, access: m.role });
+      // Subordinates at every depth, as access() reaches them.
+      let level = m.includeSubordinates ? [organization] : [];
+      for (let depth = 1; depth < MAX_DEPTH && level.length > 0; depth++) {
+        const next: Organization[] = [];
+        for (const parent of level) {
+          for (const child of await this.organizations.children(parent)) {
+            if (seen.has(child.id)) continue;
+            seen.add(child.id);
+            out.push({ organization: child, access: m.role });
+            next.push(child);
+          }
         }
+        level = next;
       }
     }
     return out.sort((a, b) => a.organization.name.localeCompare(b.organization.name, 'cs'));

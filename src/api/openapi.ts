@@ -109,7 +109,7 @@ export function buildOpenApi(baseUrl: string): Json {
     info: {
       title: 'Otevřená města – API registru smluv, objednávek a faktur',
       version: '1.0.0',
-      description: `Čtení a publikace záznamů podle standardu Otevřená města ${STANDARD_VERSION}. Čtení je volné (CORS), seznamy se stránkují kurzorem (nextCursor) a umějí výběr polí (fields) i CSV. Odpovědi nesou ETag pro podmíněné GET. Počet požadavků na klienta je omezen (429 s Retry-After). Chyby mají stabilní kódy (viz schéma Error). Zápis vyžaduje token organizace v hlavičce Authorization: Bearer.`,
+      description: `Čtení a publikace záznamů podle standardu Otevřená města ${STANDARD_VERSION}. Čtení je volné (CORS), seznamy se stránkují kurzorem (nextCursor) a umějí výběr polí (fields) i CSV. Odpovědi nesou ETag pro podmíněné GET. Počet požadavků na klienta je omezen (429 s Retry-After). Chyby mají stabilní kódy (viz schéma Error). Zápis vyžaduje token organizace v hlavičce Authorization: Bearer. Token vytváří správce organizace a jedná s jeho oprávněními (publikace, importy, koncepty, přílohy, adresy sklizně, čtení auditního záznamu); každá změna tokenem se zapisuje do auditního záznamu.`,
     },
     servers: [{ url: baseUrl }],
     components: {

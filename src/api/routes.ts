@@ -199,6 +199,13 @@ export function apiRoutes(ctx: AppContext): Hono {
     },
   });
 
+  const limitSmallBody = bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: () => {
+      throw new AppError('payload_too_large', 'Požadavek je větší než 1 MB.', 'json body over limit');
+    },
+  });
+
   /** Resolves the organisation in the path and checks that the bearer token may act for it. */
   const authorizeWrite = async (c: Context): Promise<{ organization: Organization; tokenId: number; actor: Actor }> => {
     const auth = await ctx.tokens.authenticate(bearerToken(c));
@@ -237,7 +244,7 @@ export function apiRoutes(ctx: AppContext): Hono {
     return c.json(report, 200);
   });
 
-  api.post('/v1/organizations/:ico/records/:id/withdraw', async (c) => {
+  api.post('/v1/organizations/:ico/records/:id/withdraw', limitSmallBody, async (c) => {
     const { organization, actor } = await authorizeWrite(c);
     const body = await readJson(c, withdrawBody, 'znepřístupnění vyžaduje pole duvod, alespoň 3 znaky');
     const detail = await ctx.workspace.withdraw(actor, organization, c.req.param('id'), body.duvod, body.poznamka);
@@ -268,7 +275,7 @@ export function apiRoutes(ctx: AppContext): Hono {
     const query = parseQuery(c, uploadQuery);
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (bytes.length === 0) throw new AppError('bad_request', 'Tělo požadavku je prázdné; pošlete v něm soubor.', 'empty upload');
-    const jobId = await ctx.workspace.startUpload(actor, organization, { name: query.nazev, bytes }, new Set([organization.id]));
+    const jobId = await ctx.workspace.startUpload(actor, organization, { name: query.nazev, bytes });
     const found = await ctx.workspace.job(organization, jobId);
     c.header('location', `/api/v1/organizations/${organization.ico}/imports/${jobId}`);
     return c.json(jobJson(organization, found.job, found.report, found.rejectedCsv !== null), 202);
@@ -300,7 +307,7 @@ export function apiRoutes(ctx: AppContext): Hono {
     return c.json({ items: (await ctx.drafts.listOpen(organization, 500)).map(draftJson) });
   });
 
-  api.post('/v1/organizations/:ico/drafts', async (c) => {
+  api.post('/v1/organizations/:ico/drafts', limitSmallBody, async (c) => {
     const { organization, actor } = await authorizeWrite(c);
     const body = await readJson(c, draftBody, 'typ a pole konceptu');
     const id = await ctx.workspace.saveDraft(actor as Actor & { kind: 'token' }, organization, body.typ, body.pole);
@@ -315,7 +322,6 @@ export function apiRoutes(ctx: AppContext): Hono {
   api.post('/v1/organizations/:ico/drafts/:id/publish', async (c) => {
     const { organization, actor } = await authorizeWrite(c);
     const draft = await ctx.drafts.get(organization, Number(c.req.param('id')) || 0);
-    if (draft.publishedAt) throw new AppError('conflict', 'Koncept už byl zveřejněn.', `draft ${draft.id} already published`);
     const result = await ctx.workspace.publishForm(actor, organization, draft.type, draft.fields, { draftId: draft.id });
     if (!result.ok) throw new AppError('validation_failed', 'Koncept nelze zveřejnit: neodpovídá standardu.', `draft ${draft.id} invalid`, result.issues);
     return c.json(apiDetail(await ctx.register.detail(organization, result.key)));
@@ -341,7 +347,7 @@ export function apiRoutes(ctx: AppContext): Hono {
     return c.json({ items: (await ctx.harvest.listSources(organization, { includeInactive: true })).map(sourceJson) });
   });
 
-  api.post('/v1/organizations/:ico/harvest-sources', async (c) => {
+  api.post('/v1/organizations/:ico/harvest-sources', limitSmallBody, async (c) => {
     const { organization, actor } = await authorizeWrite(c);
     const body = await readJson(c, harvestSourceBody, 'url a nepovinný typ');
     const source = await ctx.harvest.addSource(organization, body.url, body.typ ?? null);

@@ -1,6 +1,7 @@
 /**
- * Attachments uploaded in the workspace: stored once by their SHA-256 under ATTACHMENT_DIR, with the media type
- * read from their bytes. The public sees an attachment once a published record names it.
+ * Attachments uploaded in the workspace or through the API: the file is stored once by its SHA-256 under
+ * ATTACHMENT_DIR, with the media type read from its bytes; each uploading organisation owns its use of it.
+ * The public sees a file once a published record of an organisation that uploaded it names it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
@@ -16,7 +17,6 @@ export interface StoredAttachment {
   mediaType: string;
   size: number;
   name: string;
-  organizationId: number;
   published: boolean;
   path: string;
 }
@@ -44,17 +44,33 @@ export class AttachmentService {
       renameSync(temporary, path);
     }
     await this.repository.insertIfMissing({ sha256, mediaType: check.mediaType, size: bytes.length, name: safeName, organizationId: organization.id, now: nowUtc() });
-    const row = (await this.repository.find(sha256))!;
-    return { sha256, mediaType: row.media_type, size: Number(row.size), name: safeName, organizationId: row.organization_id, published: row.published_at !== null, path };
+    return (await this.owned(organization, sha256))!;
   }
 
-  async find(sha256: string): Promise<StoredAttachment | undefined> {
+  /** The organisation's own attachment (also before publication); undefined for another organisation's file. */
+  async owned(organization: Organization, sha256: string): Promise<StoredAttachment | undefined> {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) return undefined;
+    const row = await this.repository.findOwned(organization.id, sha256);
+    return row ? { sha256, mediaType: row.media_type, size: Number(row.size), name: row.name, published: row.published_at !== null, path: this.pathOf(sha256) } : undefined;
+  }
+
+  /**
+   * A published file for the public. Records published through the API or an import name their files without the
+   * workspace marking them, so an unmarked file is published on first request when such a record names it.
+   */
+  async published(sha256: string): Promise<StoredAttachment | undefined> {
     if (!/^[0-9a-f]{64}$/.test(sha256)) return undefined;
     const row = await this.repository.find(sha256);
-    return row ? { sha256, mediaType: row.media_type, size: Number(row.size), name: row.name, organizationId: row.organization_id, published: row.published_at !== null, path: this.pathOf(sha256) } : undefined;
+    if (!row) return undefined;
+    if (row.published_at === null) {
+      const owner = await this.repository.namedByPublishedRecord(sha256);
+      if (owner === undefined) return undefined;
+      await this.repository.markPublished(owner, [sha256], nowUtc());
+    }
+    return { sha256, mediaType: row.media_type, size: Number(row.size), name: row.name, published: true, path: this.pathOf(sha256) };
   }
 
-  markPublished(hashes: readonly string[]): Promise<void> {
-    return this.repository.markPublished(hashes.map((h) => h.toLowerCase()), nowUtc());
+  markPublished(organization: Organization, hashes: readonly string[]): Promise<void> {
+    return this.repository.markPublished(organization.id, hashes.map((h) => h.toLowerCase()), nowUtc());
   }
 }

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = {
   'harvest.added': 'přidání adresy sklizně',
   'harvest.removed': 'vypnutí adresy sklizně',
   'session.signed_in': 'přihlášení',
+  'session.signed_out': 'odhlášení',
   'password.set': 'nastavení hesla',
 } as const;
 

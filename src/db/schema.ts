@@ -248,6 +248,13 @@ export interface AttachmentsTable {
   published_at: string | null;
 }
 
+export interface OrganizationAttachmentsTable {
+  organization_id: number;
+  sha256: string;
+  name: string;
+  created_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   api_tokens: ApiTokensTable;
@@ -267,6 +274,7 @@ export interface Database {
   audit_log: AuditLogTable;
   drafts: DraftsTable;
   attachments: AttachmentsTable;
+  organization_attachments: OrganizationAttachmentsTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;

@@ -70,8 +70,12 @@ export class WorkspaceService {
    */
   async publishForm(actor: Actor, organization: Organization, type: RecordType, values: Record<string, string>, options: { note?: string; draftId?: number; correcting?: string } = {}): Promise<FormPublishResult> {
     const record = recordFromForm(type, values);
+    if (options.draftId !== undefined && (await this.deps.drafts.get(organization, options.draftId)).publishedAt !== null) {
+      throw new AppError('conflict', 'Koncept už byl zveřejněn; další změny publikujte jako opravu záznamu.', `draft ${options.draftId} already published`);
+    }
     if (options.correcting !== undefined) {
-      await this.deps.register.detail(organization, options.correcting);
+      const current = await this.deps.register.detail(organization, options.correcting);
+      if (current.status === 'withdrawn') throw new AppError('conflict', 'Znepřístupněný záznam nelze opravit.', `correcting withdrawn record ${options.correcting}`);
       if (record.id !== options.correcting) {
         return { ok: false, issues: [{ severity: 'error', path: 'id', code: 'invalid_value', message: 'Identifikátor opravovaného záznamu nelze změnit.' }] };
       }
@@ -83,7 +87,7 @@ export class WorkspaceService {
     if (outcome.status === 'rejected') return { ok: false, issues: outcome.issues };
     const key = outcome.id!;
     const hashes = ((record.prilohy as Array<{ sha256?: string }> | undefined) ?? []).map((a) => a.sha256).filter((h): h is string => typeof h === 'string');
-    await this.deps.attachments.markPublished(hashes);
+    await this.deps.attachments.markPublished(organization, hashes);
     if (options.draftId !== undefined) await this.deps.drafts.markPublished(organization, options.draftId, key);
     if (outcome.status !== 'unchanged') {
       await this.deps.audit.record(actor, options.correcting !== undefined ? 'record.corrected' : 'record.published', {
@@ -136,10 +140,10 @@ export class WorkspaceService {
 
   /**
    * Starts the import of an uploaded file and returns its job id as soon as the job exists; the import goes on in
-   * the background and the job page follows it. Organisations the actor may publish for limit what a register
-   * dump may store.
+   * the background and the job page follows it. A register dump stores only the organisation's own records, so
+   * that the job, its report and the audit log all belong to the organisation whose records changed.
    */
-  async startUpload(actor: Actor, organization: Organization, file: { name: string; bytes: Uint8Array }, allowed: ReadonlySet<number>): Promise<number> {
+  async startUpload(actor: Actor, organization: Organization, file: { name: string; bytes: Uint8Array }): Promise<number> {
     const kind = uploadKind(file.name, file.bytes);
     if (!kind) {
       throw new AppError('unsupported_media_type', 'Tento druh souboru nelze nahrát. Nahrajte CSV nebo XLSX podle standardu, fakturu ISDOC (.isdoc, .isdocx, ZIP) nebo export z registru smluv (.xml).', `unsupported upload ${file.name}`);
@@ -153,7 +157,7 @@ export class WorkspaceService {
         ? this.deps.tables.importTable(organization, source, { actor: actorName, onJobStarted: started })
         : kind === 'isdoc'
           ? this.deps.isdoc.importFiles([{ name: file.name, bytes: file.bytes }], { actor: actorName, organization, sourceKey: source.key, onJobStarted: started })
-          : this.deps.registerImport.importDump(source, { actor: actorName, useWorker: false, onlyOrganizations: allowed, organizationId: organization.id, onJobStarted: started });
+          : this.deps.registerImport.importDump(source, { actor: actorName, useWorker: false, onlyOrganizations: new Set([organization.id]), organizationId: organization.id, onJobStarted: started });
     const failed = work.then(
       () => null,
       (error: unknown) => {

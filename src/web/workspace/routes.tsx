@@ -31,6 +31,9 @@ type Vars = { signedIn: SignedIn | undefined; organization: Organization; access
 type Ctx = Context<{ Variables: Vars }>;
 
 export const UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
+const FORM_MAX_BYTES = 256 * 1024;
+/** The posts that carry files: an upload and the record form (attachments). */
+const CARRIES_FILES = /^\/sprava\/\d{8}\/(nahrat|formular\/[a-z]+)$/;
 
 const NOTICES: Record<string, string> = {
   koncept: 'Koncept je uložen. Najdete ho na přehledu organizace.',
@@ -96,21 +99,23 @@ function previewDetail(organization: Organization, type: RecordType, values: Rec
 function serveStoredFile(c: Context, path: string, mediaType: string, name: string): Response {
   const size = statSync(path).size;
   const body = Readable.toWeb(createReadStream(path)) as unknown as ReadableStream;
-  const inline = mediaType === 'application/pdf' || mediaType.startsWith('image/');
+  const isPdf = mediaType === 'application/pdf';
+  const inline = isPdf || mediaType.startsWith('image/');
   return c.body(body, 200, {
     'content-type': mediaType,
     'content-length': String(size),
     'content-disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`,
-    // An attachment is a document, never a page of this site: no scripts, no access to the site's cookies.
-    'content-security-policy': "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+    // An attachment is a document, never a page of this site: no scripts and no access to the site's cookies.
+    // A sandboxed PDF would not open in Chromium's viewer, so PDFs get the rest of the policy only.
+    'content-security-policy': `${isPdf ? '' : 'sandbox; '}default-src 'none'; img-src 'self'; style-src 'unsafe-inline'`,
     'cache-control': 'private, max-age=3600',
   });
 }
 
 export function attachmentResponse(ctx: AppContext) {
   return async (c: Context) => {
-    const found = await ctx.attachments.find(c.req.param('sha256') ?? '');
-    if (!found || !found.published) throw new AppError('not_found', 'Taková příloha neexistuje.', 'attachment not found or unpublished');
+    const found = await ctx.attachments.published(c.req.param('sha256') ?? '');
+    if (!found) throw new AppError('not_found', 'Taková příloha neexistuje.', 'attachment not found or unpublished');
     return serveStoredFile(c, found.path, found.mediaType, found.name);
   };
 }
@@ -131,12 +136,28 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
       throw new AppError('payload_too_large', 'Soubor je větší než 100 MB. Větší soubory nahrajte příkazem om import nebo přes API.', 'workspace upload over limit');
     },
   });
-
-  // Every form post: within the size limit, from this site, with the right CSRF token.
-  ws.post('*', uploadLimit, async (c, next) => {
-    checkCsrf(c, await c.req.parseBody(), c.get('signedIn'));
-    await next();
+  const formLimit = bodyLimit({
+    maxSize: FORM_MAX_BYTES,
+    onError: () => {
+      throw new AppError('payload_too_large', 'Formulář je příliš velký.', 'workspace form over limit');
+    },
   });
+
+  // Every form post: from this site, with the right CSRF token. Posts that carry files are read (up to 100 MB)
+  // only once the person's role for the organisation is known; every other form is small.
+  ws.post('*', async (c, next) => {
+    if (CARRIES_FILES.test(c.req.path)) {
+      if (!c.get('signedIn')) throw new AppError('unauthorized', 'Nejste přihlášeni, nebo vaše přihlášení vypršelo. Přihlaste se prosím znovu.', 'workspace upload without session');
+      return next();
+    }
+    return formLimit(c, async () => {
+      checkCsrf(c, await c.req.parseBody(), c.get('signedIn'));
+      await next();
+    });
+  });
+
+  /** The token a form repeats: the session's once signed in, else the anonymous form cookie's. */
+  const formToken = (c: Ctx) => c.get('signedIn')?.csrfToken ?? anonymousFormToken(c, secure);
 
   // Signing in and out, one-time links.
   ws.get('/prihlaseni', (c) => {
@@ -149,8 +170,9 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     const email = text(form.email);
     const back = text(form.zpet);
     try {
-      const { sessionId: id } = await ctx.accounts.signIn(email, text(form.heslo), clientIp(c));
+      const { sessionId: id, user } = await ctx.accounts.signIn(email, text(form.heslo), clientIp(c));
       setSessionCookie(c, id, secure);
+      await ctx.audit.record({ kind: 'user', userId: user.id, label: user.email, ip: clientIp(c) }, 'session.signed_in', { target: user.email });
       return c.redirect(back.startsWith('/sprava/') && !back.startsWith('//') ? back : '/sprava', 303);
     } catch (error) {
       if (!(error instanceof AppError) || (error.code !== 'unauthorized' && error.code !== 'rate_limited')) throw error;
@@ -160,22 +182,24 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
   });
 
   ws.post('/odhlaseni', async (c) => {
+    const person = c.get('signedIn');
     await ctx.accounts.signOut(sessionId(c));
+    if (person) await ctx.audit.record(userActor(person, c), 'session.signed_out', { target: person.user.email });
     clearSessionCookie(c, secure);
     return c.redirect('/sprava/prihlaseni?odhlaseno=1', 303);
   });
 
-  ws.get('/zapomenute-heslo', (c) => c.html(<ResetRequestPage csrf={anonymousFormToken(c, secure)} />));
+  ws.get('/zapomenute-heslo', (c) => c.html(<ResetRequestPage csrf={formToken(c)} />));
   ws.post('/zapomenute-heslo', async (c) => {
     const form = await c.req.parseBody();
-    await ctx.accounts.requestReset(text(form.email));
-    return c.html(<ResetRequestPage csrf={anonymousFormToken(c, secure)} sent />);
+    ctx.accounts.requestResetInBackground(text(form.email));
+    return c.html(<ResetRequestPage csrf={formToken(c)} sent />);
   });
 
   ws.get('/odkaz/:token', async (c) => {
     const link = await ctx.accounts.peekLink(c.req.param('token'));
     if (!link) return c.html(<LinkInvalidPage />, 404);
-    return c.html(<SetPasswordPage csrf={anonymousFormToken(c, secure)} token={c.req.param('token')} user={link.user} purpose={link.purpose} />);
+    return c.html(<SetPasswordPage csrf={formToken(c)} token={c.req.param('token')} user={link.user} purpose={link.purpose} />);
   });
 
   ws.post('/odkaz/:token', async (c) => {
@@ -183,11 +207,12 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     const link = await ctx.accounts.peekLink(token);
     if (!link) return c.html(<LinkInvalidPage />, 404);
     const form = await c.req.parseBody();
-    const page = (error: string) => c.html(<SetPasswordPage csrf={anonymousFormToken(c, secure)} token={token} user={link.user} purpose={link.purpose} error={error} />, 422);
+    const page = (error: string) => c.html(<SetPasswordPage csrf={formToken(c)} token={token} user={link.user} purpose={link.purpose} error={error} />, 422);
     if (text(form.heslo) !== text(form.heslo2)) return page('Hesla se neshodují.');
     try {
-      const { sessionId: id } = await ctx.accounts.setPasswordWithLink(token, text(form.heslo), clientIp(c));
+      const { sessionId: id, user } = await ctx.accounts.setPasswordWithLink(token, text(form.heslo), clientIp(c));
       setSessionCookie(c, id, secure);
+      await ctx.audit.record({ kind: 'user', userId: user.id, label: user.email, ip: clientIp(c) }, 'password.set', { target: user.email, detail: { purpose: link.purpose } });
       return c.redirect('/sprava?hotovo=heslo', 303);
     } catch (error) {
       if (error instanceof AppError && error.code === 'validation_failed') return page(error.userMessage);
@@ -243,6 +268,7 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     const person = signedIn(c);
     try {
       const organization = text(form.organizace).trim() ? await ctx.organizations.getByIco(text(form.organizace).trim()) : null;
+      if (organization) await ctx.accounts.requireGrant(person, organization, { userId: null, role: text(form.role) || 'editor', includeSubordinates: form.podrizene === '1' });
       const user = await ctx.accounts.createUser({ email: text(form.email), name: text(form.jmeno), isPlatformAdmin: form.spravce_platformy === '1' });
       await ctx.audit.record(userActor(person, c), 'user.created', { organizationId: organization?.id ?? null, target: user.email, detail: { platformAdmin: user.isPlatformAdmin } });
       if (organization) {
@@ -262,6 +288,12 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     const organization = await ctx.organizations.getByIco(c.req.param('ico')!);
     c.set('organization', organization);
     c.set('access', await ctx.accounts.require(signedIn(c), organization, 'publish'));
+    if (c.req.method === 'POST' && CARRIES_FILES.test(c.req.path)) {
+      return uploadLimit(c, async () => {
+        checkCsrf(c, await c.req.parseBody(), signedIn(c));
+        await next();
+      });
+    }
     await next();
   });
   ws.use('/:ico', async (c, next) => {
@@ -290,10 +322,8 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     const form = await c.req.parseBody();
     const file = form.soubor;
     if (!(file instanceof File) || file.size === 0) return c.html(<UploadPage {...frame(c)} error="Vyberte prosím soubor k nahrání." />, 400);
-    const allowed = new Set((await ctx.accounts.organizationsOf(signedIn(c))).map((o) => o.organization.id));
-    allowed.add(c.get('organization').id);
     try {
-      const jobId = await ctx.workspace.startUpload(actor(c), c.get('organization'), { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }, allowed);
+      const jobId = await ctx.workspace.startUpload(actor(c), c.get('organization'), { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
       return c.redirect(orgPath(c, `/importy/${jobId}`), 303);
     } catch (error) {
       if (error instanceof AppError && error.status < 500) return c.html(<UploadPage {...frame(c)} error={error.userMessage} />, error.status as 400);
@@ -447,8 +477,8 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
 
   // An attachment before its record is published: only for the organisation that uploaded it.
   ws.get('/:ico/prilohy/:sha256', async (c) => {
-    const found = await ctx.attachments.find(c.req.param('sha256'));
-    if (!found || found.organizationId !== c.get('organization').id) throw new AppError('not_found', 'Taková příloha neexistuje.', 'attachment not found for organization');
+    const found = await ctx.attachments.owned(c.get('organization'), c.req.param('sha256'));
+    if (!found) throw new AppError('not_found', 'Taková příloha neexistuje.', 'attachment not found for organization');
     return serveStoredFile(c, found.path, found.mediaType, found.name);
   });
 
@@ -460,12 +490,12 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     const form = await c.req.parseBody();
     const organization = c.get('organization');
     try {
-      let user = await ctx.accounts.findByEmail(text(form.email));
-      const isNew = !user;
-      user ??= await ctx.accounts.createUser({ email: text(form.email), name: text(form.jmeno) });
-      if (isNew) await ctx.audit.record(actor(c), 'user.created', { organizationId: organization.id, target: user.email });
+      const existing = await ctx.accounts.findByEmail(text(form.email));
       const role = text(form.role) || 'editor';
-      if (role === 'admin' && !mayAdminister(c.get('access'))) throw new AppError('forbidden', 'Roli správce může přidělit jen správce.', 'grant admin without admin');
+      await ctx.accounts.requireGrant(signedIn(c), organization, { userId: existing?.id ?? null, role, includeSubordinates: form.podrizene === '1' });
+      const user = existing ?? (await ctx.accounts.createUser({ email: text(form.email), name: text(form.jmeno) }));
+      const isNew = !existing;
+      if (isNew) await ctx.audit.record(actor(c), 'user.created', { organizationId: organization.id, target: user.email });
       await ctx.accounts.grant(user, organization, role, form.podrizene === '1');
       await ctx.audit.record(actor(c), 'member.granted', { organizationId: organization.id, target: user.email, detail: { role, subordinates: form.podrizene === '1' } });
       if (isNew) await ctx.accounts.invite(user, signedIn(c).user.name);
@@ -480,6 +510,7 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     const userId = Number(c.req.param('userId'));
     const member = (await ctx.accounts.members(organization)).find((m) => m.id === userId);
     if (!member) throw new AppError('not_found', 'Tento uživatel v organizaci žádnou roli nemá.', `user ${userId} not a member of ${organization.ico}`);
+    if (userId === signedIn(c).user.id) throw new AppError('forbidden', 'Svou vlastní roli odebrat nemůžete; požádejte jiného správce.', 'revoking own role');
     await ctx.accounts.revoke(userId, organization);
     await ctx.audit.record(actor(c), 'member.revoked', { organizationId: organization.id, target: member.email, detail: { role: member.role } });
     return c.redirect(orgPath(c, '/uzivatele?hotovo=odebrano'), 303);

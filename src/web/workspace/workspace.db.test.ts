@@ -22,6 +22,7 @@ import type { AppContext } from '../../context.ts';
 import type { Organization } from '../../organizations/service.ts';
 
 const PDF = new TextEncoder().encode('%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const PDF_H2 = new TextEncoder().encode('%PDF-1.7\n% smlouva H-2\n%%EOF\n');
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
 const BAD_CSV = 'typ;id;predmet;datumUzavreni;hodnotaBezDph;strany.1.nazev;strany.1.ico\nsmlouva;T-1;Oprava střechy;2024-03-01;1000,00;Stavby s.r.o.;25596641\nsmlouva;T-2;Nákup lavic;2024-13-45;500;Lavice a.s.;25596641\n';
 
@@ -97,6 +98,15 @@ describe('CSRF', () => {
   });
 });
 
+async function waitForLink(email: string): Promise<string | undefined> {
+  for (let i = 0; i < 50; i++) {
+    const link = linkFrom(smtp.messages, email);
+    if (link) return link;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return undefined;
+}
+
 async function signIn(email: string, password: string, target: Hono = app) {
   const { cookie, token } = await formCookieOf(target, '/sprava/prihlaseni');
   const body = new FormData();
@@ -146,7 +156,7 @@ describe('sessions and sign-in', () => {
     body.set('email', email);
     const response = await app.request('/sprava/zapomenute-heslo', { method: 'POST', body, headers: { cookie } });
     expect(await response.text()).toContain('poslali jsme na ni odkaz');
-    const link = linkFrom(smtp.messages, email);
+    const link = await waitForLink(email);
     expect(link).toBeDefined();
     const path = new URL(link!).pathname;
     const page = await formCookieOf(app, path);
@@ -164,7 +174,24 @@ describe('sessions and sign-in', () => {
     unknown.set('_csrf', token);
     unknown.set('email', 'nikdo@nikde.cz');
     expect(await (await app.request('/sprava/zapomenute-heslo', { method: 'POST', body: unknown, headers: { cookie } })).text()).toContain('poslali jsme na ni odkaz');
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(smtp.messages.length).toBe(before);
+  });
+
+  it('uses up every open link of a person once a password is set', async () => {
+    const user = await ctx.accounts.createUser({ email: `odkazy-${Date.now()}@a.cz`, name: 'Odkazy' });
+    const invitation = new URL(await ctx.accounts.issueLink(user, 'sign_in')).pathname.split('/').pop()!;
+    const reset = new URL(await ctx.accounts.issueLink(user, 'reset')).pathname.split('/').pop()!;
+    await ctx.accounts.setPasswordWithLink(reset, TEST_PASSWORD, null);
+    expect(await ctx.accounts.peekLink(invitation)).toBeUndefined();
+    expect((await app.request(`/sprava/odkaz/${invitation}`)).status).toBe(404);
+  });
+
+  it('lets a signed-in person use a one-time link', async () => {
+    const { client, user } = await signedInClient(ctx, app, { email: `prihlaseny-${Date.now()}@a.cz`, organization: townA });
+    const token = new URL(await ctx.accounts.issueLink(user, 'reset')).pathname.split('/').pop()!;
+    await client.get(`/sprava/odkaz/${token}`);
+    expect((await client.post(`/sprava/odkaz/${token}`, { heslo: 'jiné dlouhé heslo', heslo2: 'jiné dlouhé heslo' })).status).toBe(303);
   });
 
   it('sends a new person their first sign-in link, and never sets a password for them', async () => {
@@ -246,6 +273,22 @@ describe('one organisation kept from another', () => {
     expect((await app.request(`/prilohy/${b.sha256}`)).status).toBe(404);
   });
 
+  it('does not publish another town’s unpublished attachment when a record names it', async () => {
+    await editorA.get(`/sprava/${townA.ico}/novy/smlouva`);
+    const values = { id: 'CIZI-PRILOHA', predmet: 'Pokus', datumUzavreni: '2024-01-02', 'strany.1.nazev': 'Firma', 'prilohy.1.nazev': 'b.pdf', 'prilohy.1.sha256': b.sha256 };
+    expect((await editorA.post(`/sprava/${townA.ico}/formular/smlouva`, { ...values, _akce: 'zverejnit' })).status).toBe(303);
+    expect((await app.request(`/prilohy/${b.sha256}`)).status).toBe(404);
+  });
+
+  it('keeps an admin from widening their own role or granting subordinates they do not reach', async () => {
+    const me = (await ctx.accounts.members(townA)).find((m) => m.role === 'admin')!;
+    await adminA.get(`/sprava/${townA.ico}/uzivatele`);
+    expect((await adminA.post(`/sprava/${townA.ico}/uzivatele`, { email: me.email, role: 'admin', podrizene: '1' })).status).toBe(403);
+    expect((await adminA.post(`/sprava/${townA.ico}/uzivatele`, { email: `podrizeny-${Date.now()}@a.cz`, role: 'editor', podrizene: '1' })).status).toBe(403);
+    expect((await adminA.post(`/sprava/${townA.ico}/uzivatele/${me.id}/odebrat`, {})).status).toBe(403);
+    expect((await ctx.accounts.members(townA)).find((m) => m.id === me.id)).toMatchObject({ role: 'admin', includeSubordinates: false });
+  });
+
   it('keeps an editor out of the admin sections of their own town', async () => {
     for (const section of ['uzivatele', 'tokeny', 'sklizen', 'audit', 'nastaveni']) {
       expect((await editorA.request(`/sprava/${townA.ico}/${section}`)).status).toBe(403);
@@ -274,7 +317,7 @@ describe('publishing by hand', () => {
   });
 
   it('publishes with a PDF served by its real type, corrects with a note, withdraws with a reason; the public page shows all three', async () => {
-    const upload = await editorA.post(base(), { ...fields('H-2'), _akce: 'priloha', _priloha: new File([PDF], 'smlouva-H-2.pdf', { type: 'application/octet-stream' }) });
+    const upload = await editorA.post(base(), { ...fields('H-2'), _akce: 'priloha', _priloha: new File([PDF_H2], 'smlouva-H-2.pdf', { type: 'application/octet-stream' }) });
     const html = await upload.text();
     expect(upload.status).toBe(200);
     const sha = /name="prilohy\.1\.sha256"[^>]*value="([0-9a-f]{64})"/.exec(html)?.[1] ?? /value="([0-9a-f]{64})"[^>]*name="prilohy\.1\.sha256"/.exec(html)?.[1];
@@ -286,8 +329,8 @@ describe('publishing by hand', () => {
     const served = await app.request(`/prilohy/${sha}`);
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('application/pdf');
-    expect(served.headers.get('content-security-policy')).toContain('sandbox');
-    expect(new Uint8Array(await served.arrayBuffer())).toEqual(PDF);
+    expect(served.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(new Uint8Array(await served.arrayBuffer())).toEqual(PDF_H2);
 
     const detail = await ctx.register.detail(townA, 'H-2');
     expect(detail.current.content.hodnotaBezDph).toBe('100000.00');
@@ -423,10 +466,19 @@ describe('the same actions through the API', () => {
     const lying = await app.request(`/api/v1/organizations/${townA.ico}/attachments?nazev=sken.pdf`, { method: 'POST', body: PNG, headers: auth });
     expect(lying.status).toBe(415);
     const stored = await app.request(`/api/v1/organizations/${townA.ico}/attachments?nazev=sken.png`, { method: 'POST', body: PNG, headers: auth });
-    expect(await stored.json()).toMatchObject({ typMedia: 'image/png', velikost: PNG.length });
+    expect(await stored.clone().json()).toMatchObject({ typMedia: 'image/png', velikost: PNG.length });
 
     const audit = (await (await app.request(`/api/v1/organizations/${townA.ico}/audit`, { headers: auth })).json()) as { items: Array<{ actor: string; action: string }> };
     expect(audit.items.filter((e) => e.actor.startsWith('token ')).map((e) => e.action)).toEqual(expect.arrayContaining(['import.started', 'draft.saved', 'record.published', 'attachment.stored']));
+
+    // A file named by a record published through the API becomes public on its first request.
+    const sha = ((await stored.clone().json()) as { sha256: string }).sha256;
+    expect((await app.request(`/prilohy/${sha}`)).status).toBe(404);
+    const record = { typ: 'smlouva', id: 'API-P', predmet: 'S přílohou', datumUzavreni: '2024-04-02', strany: [{ nazev: 'Firma s.r.o.' }], prilohy: [{ nazev: 'sken.png', sha256: sha, typMedia: 'image/png' }] };
+    expect((await app.request(`/api/v1/organizations/${townA.ico}/records`, { method: 'POST', body: JSON.stringify(record), headers: { ...auth, 'content-type': 'application/json' } })).status).toBe(200);
+    const served = await app.request(`/prilohy/${sha}`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
 
     for (const path of [`/imports/${b.jobId}`, '/drafts', '/audit', '/harvest-sources']) {
       expect((await app.request(`/api/v1/organizations/${townB.ico}${path}`, { headers: auth })).status).toBe(403);
