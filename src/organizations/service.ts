@@ -141,6 +141,16 @@ export class OrganizationService {
     return toOrganization(await this.repository.insert(values, nowUtc()));
   }
 
+  /** The settings an organisation's admin edits: exactly these values, so that an emptied field is cleared. */
+  async updateSettings(organization: Organization, input: { name: string; kind: string; ruianCode: string | null; dataBox: string | null; population: number | null }): Promise<{ organization: Organization; changed: boolean }> {
+    const values = await this.prepare({ ico: organization.ico, ...input });
+    const existing = (await this.repository.findById(organization.id))!;
+    const settings = { name: values.name, name_folded: values.name_folded, kind: values.kind, ruian_code: values.ruian_code, data_box: values.data_box, population: values.population };
+    const changed = (Object.keys(settings) as Array<keyof typeof settings>).some((key) => settings[key] !== existing[key]);
+    if (!changed) return { organization: toOrganization(existing), changed };
+    return { organization: toOrganization(await this.repository.update(existing.id, settings, nowUtc())), changed };
+  }
+
   /** Creates or updates by IČO; a value missing in the input keeps what is stored. */
   async upsert(input: OrganizationInput): Promise<{ organization: Organization; outcome: UpsertOutcome }> {
     const values = await this.prepare(input);

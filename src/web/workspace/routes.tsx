@@ -565,16 +565,14 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     const population = text(form.obyvatele).replace(/\s/g, '');
     try {
       if (population && !/^\d{1,9}$/.test(population)) throw new AppError('validation_failed', 'Počet obyvatel musí být celé číslo.', 'population not a number');
-      if (text(form.ruian).trim() && !/^\d{6}$/.test(text(form.ruian).trim())) throw new AppError('validation_failed', 'Kód obce RÚIAN má 6 číslic.', 'ruian code malformed');
-      const { organization: updated, outcome } = await ctx.organizations.upsert({
-        ico: organization.ico,
+      const { organization: updated, changed } = await ctx.organizations.updateSettings(organization, {
         name: text(form.nazev),
         kind: text(form.druh),
         ruianCode: text(form.ruian).trim() || null,
         dataBox: text(form.datovaSchranka).trim() || null,
         population: population ? Number(population) : null,
       });
-      if (outcome === 'updated') await ctx.audit.record(actor(c), 'organization.updated', { organizationId: organization.id, target: organization.ico, detail: { name: updated.name, ruianCode: updated.ruianCode, dataBox: updated.dataBox, population: updated.population } });
+      if (changed) await ctx.audit.record(actor(c), 'organization.updated', { organizationId: organization.id, target: organization.ico, detail: { name: updated.name, ruianCode: updated.ruianCode, dataBox: updated.dataBox, population: updated.population } });
       return c.redirect(orgPath(c, '/nastaveni?hotovo=nastaveni'), 303);
     } catch (error) {
       if (error instanceof AppError && error.status < 500) return c.html(<SettingsPage {...frame(c)} error={error.userMessage} />, error.status as 422);

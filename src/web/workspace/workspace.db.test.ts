@@ -289,6 +289,17 @@ describe('one organisation kept from another', () => {
     expect((await ctx.accounts.members(townA)).find((m) => m.id === me.id)).toMatchObject({ role: 'admin', includeSubordinates: false });
   });
 
+  it('lets the town’s admin change and clear its settings, audited', async () => {
+    await adminA.get(`/sprava/${townA.ico}/nastaveni`);
+    const save = (fields: Record<string, string>) => adminA.post(`/sprava/${townA.ico}/nastaveni`, { nazev: 'Město A', druh: 'obec', ...fields });
+    expect((await save({ ruian: '581372', datovaSchranka: 'abc1234', obyvatele: '1 234' })).status).toBe(303);
+    expect(await ctx.organizations.getByIco(townA.ico)).toMatchObject({ ruianCode: '581372', dataBox: 'abc1234', population: 1234 });
+    expect((await save({ ruian: '58', datovaSchranka: '', obyvatele: '' })).status).toBe(422);
+    expect((await save({ ruian: '', datovaSchranka: '', obyvatele: '' })).status).toBe(303);
+    expect(await ctx.organizations.getByIco(townA.ico)).toMatchObject({ ruianCode: null, dataBox: null, population: null });
+    expect((await ctx.audit.list(townA.id)).items.filter((e) => e.action === 'organization.updated')).toHaveLength(2);
+  });
+
   it('keeps an editor out of the admin sections of their own town', async () => {
     for (const section of ['uzivatele', 'tokeny', 'sklizen', 'audit', 'nastaveni']) {
       expect((await editorA.request(`/sprava/${townA.ico}/${section}`)).status).toBe(403);
