@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
-import { getConnInfo } from '@hono/node-server/conninfo';
+import { clientIp } from '../shared/client-ip.ts';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { AppError } from '../errors.ts';
@@ -53,24 +53,10 @@ function bodyFormat(c: Context): InputFormat | undefined {
   return format;
 }
 
-function clientIp(c: Context): string | null {
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    // Requests made in-process (tests) have no socket.
-    return null;
-  }
-}
-
 function clientKey(c: Context): string {
   const token = bearerToken(c);
   if (token) return `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
-  try {
-    return `ip:${getConnInfo(c).remote.address ?? 'unknown'}`;
-  } catch {
-    // Requests made in-process (tests) have no socket.
-    return 'ip:unknown';
-  }
+  return `ip:${clientIp(c) ?? 'unknown'}`;
 }
 
 /** A list page as JSON, or as CSV with the next page in a Link header; with only the asked fields either way. */

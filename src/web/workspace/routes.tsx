@@ -237,14 +237,12 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
   });
 
   // The platform administration.
-  ws.use('/admin/*', async (c, next) => {
+  const requirePlatformAdmin = async (c: Ctx, next: () => Promise<void>) => {
     if (!signedIn(c).user.isPlatformAdmin) throw new AppError('forbidden', 'Správa platformy je jen pro její správce.', `user ${signedIn(c).user.id} is not a platform admin`);
     await next();
-  });
-  ws.use('/admin', async (c, next) => {
-    if (!signedIn(c).user.isPlatformAdmin) throw new AppError('forbidden', 'Správa platformy je jen pro její správce.', `user ${signedIn(c).user.id} is not a platform admin`);
-    await next();
-  });
+  };
+  ws.use('/admin', requirePlatformAdmin);
+  ws.use('/admin/*', requirePlatformAdmin);
 
   const adminPage = async (c: Ctx, extra: { notice?: string; error?: string } = {}, status = 200) =>
     c.html(<AdminPage signedIn={signedIn(c)} organizations={(await ctx.organizations.list({ limit: 5000, offset: 0 })) as Organization[]} users={await ctx.accounts.listUsers()} {...extra} />, status as 200);
@@ -284,7 +282,7 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
   });
 
   // An organisation's workspace: the person must be allowed to publish for it; some sections need its admin.
-  ws.use('/:ico/*', async (c, next) => {
+  const requireOrganization = async (c: Ctx, next: () => Promise<void>) => {
     const organization = await ctx.organizations.getByIco(c.req.param('ico')!);
     c.set('organization', organization);
     c.set('access', await ctx.accounts.require(signedIn(c), organization, 'publish'));
@@ -295,13 +293,9 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
       });
     }
     await next();
-  });
-  ws.use('/:ico', async (c, next) => {
-    const organization = await ctx.organizations.getByIco(c.req.param('ico')!);
-    c.set('organization', organization);
-    c.set('access', await ctx.accounts.require(signedIn(c), organization, 'publish'));
-    await next();
-  });
+  };
+  ws.use('/:ico', requireOrganization);
+  ws.use('/:ico/*', requireOrganization);
   const requireAdmin = async (c: Ctx, next: () => Promise<void>) => {
     if (!mayAdminister(c.get('access'))) throw new AppError('forbidden', 'Tuto část spravuje jen správce organizace.', `user ${signedIn(c).user.id} is not admin of ${c.get('organization').ico}`);
     await next();

@@ -6,23 +6,16 @@
 import { timingSafeEqual, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
-import { getConnInfo } from '@hono/node-server/conninfo';
+import { clientIp } from '../../shared/client-ip.ts';
 import { AppError } from '../../errors.ts';
 import type { SignedIn } from '../../accounts/service.ts';
 import type { Actor } from '../../audit/rules.ts';
 
+export { clientIp };
+
 export const SESSION_COOKIE = 'om_session';
 export const FORM_COOKIE = 'om_form';
 export const CSRF_FIELD = '_csrf';
-
-export function clientIp(c: Context): string | null {
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    // Requests made in-process (tests) have no socket.
-    return null;
-  }
-}
 
 export function sessionId(c: Context): string | undefined {
   return getCookie(c, SESSION_COOKIE);
