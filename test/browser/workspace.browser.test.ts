@@ -112,6 +112,14 @@ describe('the publisher workspace', () => {
     const page = await editor.newPage();
     await setPassword(page, link!, 'jana publikuje smlouvy');
     visited.add('/sprava');
+    // Signing out and in again with the new password, as on any later day.
+    await page.click('button:text("Odhlásit se")');
+    expect(await page.textContent('[role=status]')).toContain('Byli jste odhlášeni.');
+    await page.fill('#email', editorEmail);
+    await page.fill('#heslo', 'jana publikuje smlouvy');
+    await page.click('button:text("Přihlásit se")');
+    expect(new URL(page.url()).pathname).toBe(`/sprava/${townIco}`);
+    await page.goto(`${base}/sprava?hotovo=heslo`);
     await page.click('a:text("Město Otevřenov")');
     expect(await page.textContent('h1')).toContain('Město Otevřenov: co potřebuje pozornost');
     visited.add(`/sprava/${townIco}`);
