@@ -641,6 +641,21 @@ export class RegisterRepository {
       .execute();
   }
 
+  /**
+   * A value that changes with every stored version (withdrawals are versions too) and every change of an
+   * organisation, written by any process: the newest version id and the latest organisation update. Both are
+   * cheap: one index lookup and a scan of the small organisation table.
+   */
+  async generation(): Promise<string> {
+    const row = await this.db
+      .selectNoFrom((eb) => [
+        eb.selectFrom('record_versions').select((v) => v.fn.max('id').as('m')).as('versions'),
+        eb.selectFrom('organizations').select((o) => o.fn.max('updated_at').as('m')).as('organizations'),
+      ])
+      .executeTakeFirstOrThrow();
+    return `${String(row.versions ?? 0)}|${String(row.organizations ?? '')}`;
+  }
+
   async totals(): Promise<{ records: number; versions: number }> {
     const records = await this.db.selectFrom('records').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'published').executeTakeFirstOrThrow();
     const versions = await this.db.selectFrom('record_versions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -2,6 +2,7 @@
  * Use-cases of the register: publish records (created / new version / unchanged / rejected), withdraw a record,
  * read records with their history. Nothing here deletes: a correction is a new version, a withdrawal too.
  */
+import { GenerationCache } from '../shared/generation-cache.ts';
 import { AppError } from '../errors.ts';
 import { nowUtc } from '../shared/dates.ts';
 import { rejectedRecordsCs } from '../shared/format.ts';
@@ -184,6 +185,9 @@ export function toListItem(row: RecordListRow): RecordListItem {
 
 export class RegisterService {
   private totalsCache: { value: { records: number; versions: number }; until: number } | null = null;
+
+  private readonly figures = new GenerationCache<unknown>(2000);
+  private pendingGeneration: Promise<string> | null = null;
 
   constructor(private readonly repository: RegisterRepository) {}
 
@@ -478,7 +482,33 @@ export class RegisterService {
   }
 
   /** An organisation's figures: counts and sums by year and type, quality by year, suppliers, and concentration per year. */
-  async organizationProfile(organizationIds: number[]): Promise<OrganizationProfile> {
+  /**
+   * Computes an answer once per state of the register: organisation pages under load ask the same aggregates
+   * again and again, and each costs milliseconds at a million records. Any stored version (by any process) or
+   * changed organisation makes every entry stale.
+   */
+  private async memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const generation = await this.currentGeneration();
+    const cached = this.figures.get(key, generation) as T | undefined;
+    if (cached !== undefined) return cached;
+    const value = await compute();
+    this.figures.set(key, generation, value);
+    return value;
+  }
+
+  /** Calls made together (a page's Promise.all) share one generation query. */
+  private currentGeneration(): Promise<string> {
+    this.pendingGeneration ??= this.repository.generation().finally(() => {
+      this.pendingGeneration = null;
+    });
+    return this.pendingGeneration;
+  }
+
+  organizationProfile(organizationIds: number[]): Promise<OrganizationProfile> {
+    return this.memo(`profile:${organizationIds.join(',')}`, () => this.computeOrganizationProfile(organizationIds));
+  }
+
+  private async computeOrganizationProfile(organizationIds: number[]): Promise<OrganizationProfile> {
     const [years, shares] = await Promise.all([this.repository.organizationYears(organizationIds), this.repository.supplierSharesByYear(organizationIds)]);
     const bySupplier = new Map<string, { key: string; name: string; ico: string | null; amount: number; records: number }>();
     for (const share of shares) {
@@ -554,7 +584,13 @@ export class RegisterService {
     };
   }
 
-  async list(filter: RecordListFilter, options: { cursor?: string; limit: number }): Promise<{ items: RecordListItem[]; nextCursor: string | null }> {
+  /** A page of records; first pages (what organisation pages show) are kept per state of the register. */
+  list(filter: RecordListFilter, options: { cursor?: string; limit: number }): Promise<{ items: RecordListItem[]; nextCursor: string | null }> {
+    if (options.cursor) return this.listPage(filter, options);
+    return this.memo(`list:${options.limit}:${JSON.stringify(filter)}`, () => this.listPage(filter, options));
+  }
+
+  private async listPage(filter: RecordListFilter, options: { cursor?: string; limit: number }): Promise<{ items: RecordListItem[]; nextCursor: string | null }> {
     const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
     const rows = await this.repository.list(filter, cursor, options.limit + 1);
     const page = rows.slice(0, options.limit);
@@ -587,7 +623,7 @@ export class RegisterService {
   }
 
   count(filter: RecordListFilter): Promise<number> {
-    return this.repository.count(filter);
+    return this.memo(`count:${JSON.stringify(filter)}`, () => this.repository.count(filter));
   }
 
   /**
