@@ -443,9 +443,11 @@ async function cmdExport(args: string[]): Promise<number> {
     let progress: ReturnType<typeof progressReporter> | undefined;
     // Exports hold little but read ~1 kB per record: collecting every 10,000 records keeps the peak near 200 MB.
     const collect = periodicCollector(10_000);
+    ctx.db.preferScans();
     const result = await ctx.exports.run({
       formats: formats as Array<(typeof EXPORT_FORMATS)[number]> | undefined,
       organizations: values.org,
+      organizationBufferBytes: 24 * 1024 * 1024,
       onProgress: (done, total) => {
         // Records stand in for bytes: the bar's share and time left come from how many of the total are done.
         progress ??= progressReporter('Export', { totalBytes: total });

@@ -2,7 +2,6 @@
  * Outgoing e-mail. With SMTP_URL set, messages go through that SMTP server; without it they are written to the log,
  * so that a fresh installation can still hand out sign-in links. Tests point SMTP_URL at a local catcher.
  */
-import nodemailer from 'nodemailer';
 import type { Logger } from '../shared/log.ts';
 
 export interface MailMessage {
@@ -23,10 +22,13 @@ export function createMailer(options: { smtpUrl: string | null; from: string }, 
       },
     };
   }
-  const transport = nodemailer.createTransport(options.smtpUrl);
+  const smtpUrl = options.smtpUrl;
+  // Loaded on the first message: most `om` commands never send one, and the module is large.
+  let transport: Promise<import('nodemailer').Transporter> | null = null;
   return {
     async send(message) {
-      await transport.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text });
+      transport ??= import('nodemailer').then((nodemailer) => nodemailer.default.createTransport(smtpUrl));
+      await (await transport).sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text });
       logger.info('e-mail sent', { to: message.to, subject: message.subject });
     },
   };
