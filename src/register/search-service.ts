@@ -6,6 +6,7 @@ import type { Organization, OrganizationService } from '../organizations/service
 import { toListItem, type RecordListItem } from './service.ts';
 import { parseFlagColumn, RED_FLAG_CODES, type RedFlagCode } from './red-flags.ts';
 import type { PartyRow, PartySummaryRow, RecordFacets, RecordListFilter, RecordListRow, RecordSearchSort, RegisterRepository } from './repository.ts';
+import { GenerationCache } from '../shared/generation-cache.ts';
 import { MAX_DOWNLOAD_ROWS, SEARCH_PAGE_SIZE, type SearchQuery, type SearchSort } from './search.ts';
 
 export interface SearchHit extends RecordListItem {
@@ -44,6 +45,12 @@ function toHit(row: RecordListRow, parties: PartyRow[]): SearchHit {
 }
 
 export class RecordSearchService {
+  /**
+   * Facet counts by filter, kept while the register is unchanged: paging through a result or switching its sort
+   * asks for the same counts, which take up to seconds at a million records.
+   */
+  private readonly facetCache = new GenerationCache<RecordFacets>(500);
+
   constructor(
     private readonly repository: RegisterRepository,
     private readonly organizations: OrganizationService,
@@ -107,7 +114,7 @@ export class RecordSearchService {
     }
     const [rows, facets] = await Promise.all([
       this.repository.search(resolved.filter, SORT_COLUMNS[query.sort], (query.page - 1) * SEARCH_PAGE_SIZE, SEARCH_PAGE_SIZE),
-      this.repository.facets(resolved.filter, RED_FLAG_CODES, 10),
+      this.facets(resolved.filter),
     ]);
     return {
       hits: await this.withParties(rows),
@@ -118,6 +125,16 @@ export class RecordSearchService {
       organization: resolved.organization,
       unknownOrganization: false,
     };
+  }
+
+  private async facets(filter: RecordListFilter): Promise<RecordFacets> {
+    const key = JSON.stringify(filter);
+    const generation = await this.repository.generation();
+    const cached = this.facetCache.get(key, generation);
+    if (cached) return cached;
+    const facets = await this.repository.facets(filter, RED_FLAG_CODES, 10);
+    this.facetCache.set(key, generation, facets);
+    return facets;
   }
 
   /** Every hit of a query in its order, up to 100,000, fetched in pages so memory stays flat. */

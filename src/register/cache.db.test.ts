@@ -1,0 +1,52 @@
+/**
+ * Cached answers (organisation figures, first pages, counts, search facets) follow every change of the register,
+ * also one made by another process: a second context on the same database stands in for it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../db/testing.ts';
+import { openDatabase, type Db } from '../db/connection.ts';
+import { contract, items, makeOrganization, testContext } from '../testing/factories.ts';
+import type { AppContext } from '../context.ts';
+import { parseSearchQuery } from './search.ts';
+
+let database: TestDatabase;
+let reader: AppContext;
+let writer: AppContext;
+let writerDb: Db;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  reader = testContext(database.db);
+  writerDb = openDatabase(database.url.replace(/\?schema=.*/, ''), database.searchPath ? { searchPath: database.searchPath } : {});
+  writer = testContext(writerDb);
+});
+afterAll(async () => {
+  await writerDb.close();
+  await database.cleanup();
+});
+
+describe('cached register answers', () => {
+  it('change as soon as another process publishes, withdraws or renames', async () => {
+    const town = await makeOrganization(writer, { name: 'Město Kešov' });
+    await writer.register.publish(town, items([contract({ id: 'K-1', predmet: 'Oprava kešovny', hodnotaBezDph: '1000.00', hodnotaVcetneDph: '1210.00' })]), { source: 'test' });
+    const filter = { organizationIds: [town.id] };
+    const facets = async () => (await reader.search.search(parseSearchQuery({ organizace: town.ico }).query)).facets.total;
+    expect(await reader.register.count(filter)).toBe(1);
+    expect((await reader.register.list(filter, { limit: 10 })).items.map((i) => i.id)).toEqual(['K-1']);
+    expect((await reader.register.organizationProfile([town.id])).total).toBe(121000);
+    expect(await facets()).toBe(1);
+
+    await writer.register.publish(town, items([contract({ id: 'K-2', predmet: 'Nová kešovna', hodnotaBezDph: '2000.00', hodnotaVcetneDph: '2420.00' })]), { source: 'test' });
+    expect(await reader.register.count(filter)).toBe(2);
+    expect((await reader.register.list(filter, { limit: 10 })).items).toHaveLength(2);
+    expect((await reader.register.organizationProfile([town.id])).total).toBe(363000);
+    expect(await facets()).toBe(2);
+
+    await writer.register.withdraw(town, 'K-2', 'Omylem', { source: 'test' });
+    expect(await reader.register.count(filter)).toBe(1);
+    expect(await facets()).toBe(1);
+
+    await writer.organizations.upsert({ ico: town.ico, name: 'Město Kešov nad Vltavou', kind: 'obec' });
+    expect((await reader.register.list(filter, { limit: 10 })).items[0]!.organizationName).toBe('Město Kešov nad Vltavou');
+  });
+});
