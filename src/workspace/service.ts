@@ -20,7 +20,7 @@ import { sourceOf, type Actor } from '../audit/rules.ts';
 import { bytesSource } from '../imports/source.ts';
 import { normalizeIco } from '../shared/identifiers.ts';
 import { daysBetween, nowUtc } from '../shared/dates.ts';
-import type { RecordType, StandardRecord } from '../standard/schema.ts';
+import type { RecordType } from '../standard/schema.ts';
 import type { ValidationIssue } from '../standard/validate.ts';
 import { recordFromForm } from './form.ts';
 import { uploadKind, UPLOAD_KIND_LABELS } from './upload.ts';
@@ -220,4 +220,3 @@ export class WorkspaceService {
   }
 }
 
-export type { StandardRecord };

@@ -5,7 +5,7 @@ import type { SignedIn, User } from '../../accounts/service.ts';
 import type { Organization } from '../../organizations/service.ts';
 import { MIN_PASSWORD_LENGTH, ROLE_LABELS, type Access } from '../../accounts/rules.ts';
 import { ORGANIZATION_KINDS } from '../../organizations/rules.ts';
-import { CsrfField, Notice, WsLayout } from './layout.tsx';
+import { CsrfField, Notice, RoleFields, WsLayout } from './layout.tsx';
 
 export function SignInPage(props: { csrf: string; error?: string; email?: string; notice?: string; back?: string }) {
   return (
@@ -178,16 +178,7 @@ export function AdminPage(props: {
             ))}
           </datalist>
         </p>
-        <p>
-          <label for="u-role">Role v organizaci</label>
-          <select id="u-role" name="role">
-            <option value="editor">{ROLE_LABELS.editor}</option>
-            <option value="admin">{ROLE_LABELS.admin}</option>
-          </select>
-        </p>
-        <p class="check">
-          <input id="u-podrizene" name="podrizene" type="checkbox" value="1" /> <label for="u-podrizene">Také za podřízené organizace</label>
-        </p>
+        <RoleFields idPrefix="u" label="Role v organizaci" />
         <p class="check">
           <input id="u-spravce" name="spravce_platformy" type="checkbox" value="1" /> <label for="u-spravce">Správce platformy</label>
         </p>

@@ -4,7 +4,7 @@ import type { Child } from 'hono/jsx';
 import { Layout } from '../layout.tsx';
 import type { SignedIn } from '../../accounts/service.ts';
 import type { Organization } from '../../organizations/service.ts';
-import { mayAdminister, ROLE_LABELS, type Access } from '../../accounts/rules.ts';
+import { mayAdminister, ROLES, ROLE_LABELS, type Access } from '../../accounts/rules.ts';
 import { CSRF_FIELD } from './session.ts';
 
 export function CsrfField({ token }: { token: string }) {
@@ -74,5 +74,24 @@ export function Notice({ message, kind = 'ok' }: { message?: string | null; kind
     <p class={`banner ${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
       {message}
     </p>
+  );
+}
+
+/** The role to grant and whether it reaches subordinate organisations, as both user forms ask. */
+export function RoleFields({ idPrefix, label }: { idPrefix: string; label: string }) {
+  return (
+    <>
+      <p>
+        <label for={`${idPrefix}-role`}>{label}</label>
+        <select id={`${idPrefix}-role`} name="role">
+          {[...ROLES].reverse().map((role) => (
+            <option value={role}>{ROLE_LABELS[role]}</option>
+          ))}
+        </select>
+      </p>
+      <p class="check">
+        <input id={`${idPrefix}-podrizene`} name="podrizene" type="checkbox" value="1" /> <label for={`${idPrefix}-podrizene`}>Také za podřízené organizace</label>
+      </p>
+    </>
   );
 }

@@ -2,7 +2,7 @@
 /** The pages of an organisation's workspace. */
 import type { SignedIn } from '../../accounts/service.ts';
 import type { Organization } from '../../organizations/service.ts';
-import { ROLE_LABELS, type Access } from '../../accounts/rules.ts';
+import type { Access } from '../../accounts/rules.ts';
 import type { Attention } from '../../workspace/service.ts';
 import type { ImportJob, JobReport } from '../../jobs/service.ts';
 import { JOB_KIND_LABELS, JOB_STATE_LABELS, estimateProgress } from '../../jobs/rules.ts';
@@ -13,7 +13,7 @@ import { RECORD_TYPES, RECORD_TYPE_LABELS } from '../../standard/schema.ts';
 import { ORGANIZATION_KINDS } from '../../organizations/rules.ts';
 import { formatDate, formatNumber, formatTimestamp } from '../../shared/format.ts';
 import { QualityBadge, amountOf } from '../components.tsx';
-import { CsrfField, Notice, WsLayout } from './layout.tsx';
+import { CsrfField, Notice, RoleFields, WsLayout } from './layout.tsx';
 
 interface Frame {
   signedIn: SignedIn;
@@ -429,16 +429,7 @@ export function MembersPage(props: Frame & { members: Array<{ id: number; email:
           <label for="m-jmeno">Jméno (pro nový účet)</label>
           <input id="m-jmeno" name="jmeno" />
         </p>
-        <p>
-          <label for="m-role">Role</label>
-          <select id="m-role" name="role">
-            <option value="editor">{ROLE_LABELS.editor}</option>
-            <option value="admin">{ROLE_LABELS.admin}</option>
-          </select>
-        </p>
-        <p class="check">
-          <input id="m-podrizene" name="podrizene" type="checkbox" value="1" /> <label for="m-podrizene">Také za podřízené organizace</label>
-        </p>
+        <RoleFields idPrefix="m" label="Role" />
         <button type="submit">Přidat</button>
       </form>
     </WsLayout>
