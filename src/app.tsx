@@ -22,7 +22,7 @@ export function createApp(ctx: AppContext): Hono {
   app.get('/healthz', async (c) => {
     try {
       await sql`select 1`.execute(ctx.db.kysely);
-      return c.json({ status: 'ok', database: ctx.db.dialect });
+      return c.json({ status: 'ok', database: ctx.db.dialect, searchIndex: ctx.search.index.state });
     } catch (error) {
       ctx.logger.error('health check failed', { error: (error as Error).message });
       return errorJson(c, new AppError('service_unavailable', 'Databáze není dostupná.', 'database unreachable'));

@@ -14,6 +14,8 @@ export interface Config {
   harvestIntervalMs: number | null;
   /** Lets harvesting fetch from private and loopback addresses (intranet installations); off by default. */
   harvestAllowPrivate: boolean;
+  /** Search answers from an in-memory index (SEARCH_INDEX=off: from SQL only). */
+  searchIndex: boolean;
   /** Where people write about accessibility and the portal (the accessibility statement names it). */
   contactEmail: string;
   /** Where `om export` writes the bulk files and the server serves them from. */
@@ -48,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const harvestIntervalMs = parseHarvestInterval(env.HARVEST_INTERVAL);
+  const searchIndex = env.SEARCH_INDEX !== 'off';
   const harvestAllowPrivate = env.HARVEST_ALLOW_PRIVATE === '1' || env.HARVEST_ALLOW_PRIVATE === 'true';
   const contactEmail = env.CONTACT_EMAIL?.trim() || 'info@otevrenamesta.cz';
   const exportDir = resolve(env.EXPORT_DIR ?? resolve(dataDir, 'export'));
@@ -63,7 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mailFrom = env.MAIL_FROM?.trim() || `Otevřená města <${contactEmail}>`;
   const attachmentDir = resolve(env.ATTACHMENT_DIR ?? resolve(dataDir, 'prilohy'));
   const secureCookies = env.SECURE_COOKIES ? env.SECURE_COOKIES === '1' || env.SECURE_COOKIES === 'true' : baseUrl.startsWith('https://');
-  return { port, host, dataDir, databaseUrl, baseUrl, logLevel, harvestIntervalMs, harvestAllowPrivate, contactEmail, exportDir, exportTime, ocdsPrefix, publisherIco, apiRateLimit, smtpUrl, mailFrom, attachmentDir, secureCookies };
+  return { port, host, dataDir, databaseUrl, baseUrl, logLevel, harvestIntervalMs, harvestAllowPrivate, searchIndex, contactEmail, exportDir, exportTime, ocdsPrefix, publisherIco, apiRateLimit, smtpUrl, mailFrom, attachmentDir, secureCookies };
 }
 
 /** `HH:MM` (UTC), `off` or empty for never; the default is 03:00, when towns rarely publish. */

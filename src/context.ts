@@ -63,7 +63,7 @@ export function createContext(config: Config, db: Db, logger: Logger, mailer: Ma
   const organizations = new OrganizationService(new OrganizationRepository(db.kysely));
   const registerRepository = new RegisterRepository(db.kysely);
   const register = new RegisterService(registerRepository);
-  const search = new RecordSearchService(registerRepository, organizations);
+  const search = new RecordSearchService(registerRepository, organizations, { logger, indexed: config.searchIndex });
   const tokens = new TokenService(new TokenRepository(db.kysely));
   const publishing = new PublishingService(register);
   const jobs = new JobService(new JobRepository(db.kysely));

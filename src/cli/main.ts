@@ -113,6 +113,8 @@ async function cmdServe(): Promise<void> {
     logger.info('empty database: demo data loaded', demo);
   }
   const app = createApp(ctx);
+  // Built in the background: searches are answered by SQL until it is ready (/healthz tells).
+  void ctx.search.index.start().catch(() => undefined);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info('portal listening', { url: config.baseUrl, port: info.port, database: db.target });
     process.stdout.write(`Portál běží na ${config.baseUrl} (databáze ${db.target}).\n`);

@@ -24,7 +24,7 @@ export interface RecordListFilter {
   amountTo?: number;
   /** Folded search tokens; every one must start a word of the record's text. */
   tokens?: string[];
-  /** Folded tokens of a party name; every one must start a word of one party's name. */
+  /** Folded tokens of a party name; every one must start a word of a current party's name. */
   partyTokens?: string[];
   currency?: string;
   quality?: string;
@@ -78,6 +78,22 @@ export interface ChangeRow {
 export interface RecordListCursor {
   date: string;
   id: number;
+}
+
+/** A record as the in-memory search index holds it (search-index.ts). */
+export interface IndexDocumentRow {
+  id: number;
+  organization_id: number;
+  type: string;
+  status: string;
+  quality: string;
+  currency: string;
+  has_attachment: number;
+  red_flags: string | null;
+  primary_date: string;
+  amount: number | null;
+  search_text: string;
+  parties: Array<{ name_folded: string; ico: string | null }>;
 }
 
 export type RecordListRow = RecordRow & { organization_ico: string; organization_name: string };
@@ -417,8 +433,8 @@ export class RegisterRepository {
     if (filter.quality) conditions.push(eb('r.quality', '=', filter.quality));
     if (filter.flag) conditions.push(sql<SqlBool>`r.red_flags like ${`% ${escapeLike(filter.flag)} %`} escape '\\'`);
     if (filter.withAttachment) conditions.push(eb('r.has_attachment', '=', 1));
-    if (filter.partyTokens && filter.partyTokens.length > 0) {
-      const tokens = filter.partyTokens;
+    // Each party token must start a word of some current party's name (not necessarily the same party's).
+    for (const token of filter.partyTokens ?? []) {
       conditions.push(
         eb.exists(
           eb
@@ -426,7 +442,7 @@ export class RegisterRepository {
             .select(sql.lit(1).as('one'))
             .whereRef('pn.record_id', '=', 'r.id')
             .whereRef('pn.version_no', '=', 'r.current_version_no')
-            .where(() => sql<SqlBool>`${sql.join(tokens.map((token) => sql`(' ' || pn.name_folded) like ${`% ${escapeLike(token)}%`} escape '\\'`), sql` and `)}`),
+            .where(() => sql<SqlBool>`(' ' || pn.name_folded) like ${`% ${escapeLike(token)}%`} escape '\\'`),
         ),
       );
     }
@@ -654,6 +670,74 @@ export class RegisterRepository {
       ])
       .executeTakeFirstOrThrow();
     return `${String(row.versions ?? 0)}|${String(row.organizations ?? '')}`;
+  }
+
+  /** Published records after `afterId` in id order, as documents of the in-memory search index. */
+  async indexDocuments(afterId: number, limit: number): Promise<IndexDocumentRow[]> {
+    const rows = await this.indexDocumentQuery().where('r.status', '=', 'published').where('r.id', '>', afterId).orderBy('r.id').limit(limit).execute();
+    return this.withIndexParties(rows);
+  }
+
+  /** These records in any state, as index documents (the state tells whether the index keeps them). */
+  async indexDocumentsOf(recordIds: number[]): Promise<IndexDocumentRow[]> {
+    if (recordIds.length === 0) return [];
+    return this.withIndexParties(await this.indexDocumentQuery().where('r.id', 'in', recordIds).orderBy('r.id').execute());
+  }
+
+  private indexDocumentQuery() {
+    return this.db
+      .selectFrom('records as r')
+      .select(['r.id', 'r.organization_id', 'r.type', 'r.status', 'r.quality', 'r.currency', 'r.has_attachment', 'r.red_flags', 'r.primary_date', 'r.search_text', 'r.current_version_no'])
+      .select(sql<number | null>`coalesce(r.amount_with_vat, r.amount_without_vat)`.as('amount'));
+  }
+
+  private async withIndexParties(rows: Array<Omit<IndexDocumentRow, 'parties'> & { current_version_no: number }>): Promise<IndexDocumentRow[]> {
+    if (rows.length === 0) return [];
+    const parties = await this.db
+      .selectFrom('record_parties as p')
+      .innerJoin('records as r', (join) => join.onRef('r.id', '=', 'p.record_id').onRef('r.current_version_no', '=', 'p.version_no'))
+      .select(['p.record_id', 'p.name_folded', 'p.ico'])
+      .where('p.record_id', '>=', rows[0]!.id)
+      .where('p.record_id', '<=', rows[rows.length - 1]!.id)
+      .orderBy('p.record_id')
+      .orderBy('p.position')
+      .execute();
+    const byRecord = new Map<number, Array<{ name_folded: string; ico: string | null }>>();
+    for (const party of parties) {
+      const list = byRecord.get(Number(party.record_id));
+      if (list) list.push(party);
+      else byRecord.set(Number(party.record_id), [party]);
+    }
+    return rows.map(({ current_version_no: _version, ...row }) => ({ ...row, id: Number(row.id), organization_id: Number(row.organization_id), amount: row.amount === null ? null : Number(row.amount), parties: byRecord.get(Number(row.id)) ?? [] }));
+  }
+
+  /** Versions stored after `afterVersionId`, oldest first: which records changed since. */
+  versionsAfter(afterVersionId: number, limit: number): Promise<Array<{ id: number; record_id: number }>> {
+    return this.db.selectFrom('record_versions').select(['id', 'record_id']).where('id', '>', afterVersionId).orderBy('id').limit(limit).execute();
+  }
+
+  async latestVersionId(): Promise<number> {
+    const row = await this.db.selectFrom('record_versions').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
+    return Number(row?.m ?? 0);
+  }
+
+  /** Rows of a result page by record id, in the given order. */
+  async listRowsByIds(recordIds: number[]): Promise<RecordListRow[]> {
+    if (recordIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('records as r')
+      .innerJoin('organizations as o', 'o.id', 'r.organization_id')
+      .selectAll('r')
+      .select(['o.ico as organization_ico', 'o.name as organization_name'])
+      .where('r.id', 'in', recordIds)
+      .execute();
+    const byId = new Map(rows.map((row) => [Number(row.id), row]));
+    return recordIds.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** Every organisation's IČO and name by id, for labelling facet counts. */
+  organizationLabels(): Promise<Array<{ id: number; ico: string; name: string }>> {
+    return this.db.selectFrom('organizations').select(['id', 'ico', 'name']).execute();
   }
 
   async totals(): Promise<{ records: number; versions: number }> {

@@ -10,7 +10,6 @@ let ctx: AppContext;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  ctx = testContext(database.db);
 });
 afterAll(() => database.cleanup());
 
@@ -47,7 +46,17 @@ async function town(): Promise<Organization> {
   return organization;
 }
 
-describe('record search', () => {
+// Every search test runs twice: answered by SQL, and by the in-memory index (built at once, then following writes).
+describe.each([
+  ['SQL', false],
+  ['the in-memory index', true],
+])('record search answered by %s', (_name, indexed) => {
+  beforeAll(async () => {
+    ctx = testContext(database.db, indexed ? {} : { SEARCH_INDEX: 'off' });
+    await ctx.search.index.start();
+    expect(ctx.search.index.state).toBe(indexed ? 'ready' : 'off');
+  });
+
   it('finds by word prefixes regardless of diacritics and case, and ranks subject matches first', async () => {
     const organization = await town();
     expect(await ids({ q: 'skolni', organizace: organization.ico, razeni: 'datum' })).toEqual(['OBJ-1', 'CHODNIK', 'JIDELNA']);
@@ -106,5 +115,59 @@ describe('record search', () => {
     for await (const batch of ctx.search.download(parseSearchQuery(query).query, 10)) downloaded.push(...batch.map((h) => h.id));
     expect(downloaded).toEqual(pages.flat().map((h) => h.id));
     expect(new Set(downloaded).size).toBe(45);
+  });
+});
+
+describe('the in-memory index', () => {
+  it('answers as SQL does, from what it was built of and from what was written after', async () => {
+    const writer = testContext(database.db, { SEARCH_INDEX: 'off' });
+    const organization = await makeOrganization(writer, { name: 'Město Srovnávkov' });
+    const supplier = randomIco();
+    await writer.register.publish(
+      organization,
+      items(
+        Array.from({ length: 60 }, (_, i) =>
+          contract({
+            id: `S-${i}`,
+            predmet: `${['Oprava', 'Údržba', 'Rekonstrukce'][i % 3]} ${['školní jídelny', 'chodníku', 'radnice'][i % 5 % 3]} č. ${i}`,
+            datumUzavreni: `2024-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}`,
+            hodnotaBezDph: i % 7 === 0 ? undefined : `${(i * 37_000) % 2_000_000}.00`,
+            hodnotaVcetneDph: undefined,
+            mena: i % 11 === 0 ? 'EUR' : 'CZK',
+            strany: [{ nazev: i % 2 ? 'Stavby Srovnávkov s.r.o.' : 'Údržba silnic a.s.', ico: i % 2 ? supplier : '27082440', typOsoby: 'pravnicka' }],
+          }),
+        ),
+      ),
+      { source: 'test' },
+    );
+    const indexed = testContext(database.db);
+    await indexed.search.index.start();
+    const queries: Array<Record<string, string>> = [
+      { organizace: organization.ico },
+      { organizace: organization.ico, q: 'oprava', razeni: 'relevance' },
+      { organizace: organization.ico, q: 'skol jid' },
+      { organizace: organization.ico, q: 'c 1', razeni: 'castka' },
+      { organizace: organization.ico, subjekt: supplier, razeni: 'castka-vzestupne' },
+      { organizace: organization.ico, subjekt: 'udrzba silnic', od: '2024-03-01', do: '2024-08-31' },
+      { organizace: organization.ico, castkaOd: '500000', mena: 'CZK', razeni: 'datum-vzestupne' },
+      { organizace: organization.ico, signal: 'price_missing', stranka: '1' },
+      { q: 'srovnavkov' },
+      { q: 'radnice', stranka: '2' },
+    ];
+    const compare = async () => {
+      for (const params of queries) {
+        const query = parseSearchQuery(params).query;
+        const [fromSql, fromIndex] = await Promise.all([writer.search.search(query), indexed.search.search(query)]);
+        expect(fromIndex.hits.map((h) => h.id), JSON.stringify(params)).toEqual(fromSql.hits.map((h) => h.id));
+        expect(fromIndex.facets, JSON.stringify(params)).toEqual(fromSql.facets);
+      }
+    };
+    await compare();
+    // Corrections and withdrawals after the build reach the index on the next search.
+    await writer.register.publish(organization, items([contract({ id: 'S-3', predmet: 'Oprava radnice opravená', strany: [{ nazev: 'Nový dodavatel', ico: supplier, typOsoby: 'pravnicka' }] }), contract({ id: 'S-NEW', predmet: 'Školní jídelna nová' })]), { source: 'test' });
+    await writer.register.withdraw(organization, 'S-4', 'Omylem', { source: 'test' });
+    await compare();
+    expect((await indexed.search.search(parseSearchQuery({ organizace: organization.ico, q: 'opravena' }).query)).hits.map((h) => h.id)).toEqual(['S-3']);
+    expect((await indexed.search.search(parseSearchQuery({ organizace: organization.ico, q: 'c 4' }).query)).hits.map((h) => h.id)).not.toContain('S-4');
   });
 });

@@ -7,6 +7,9 @@ import { toListItem, type RecordListItem } from './service.ts';
 import { parseFlagColumn, RED_FLAG_CODES, type RedFlagCode } from './red-flags.ts';
 import type { PartyRow, PartySummaryRow, RecordFacets, RecordListFilter, RecordListRow, RecordSearchSort, RegisterRepository } from './repository.ts';
 import { GenerationCache } from '../shared/generation-cache.ts';
+import { LiveSearchIndex } from './live-search-index.ts';
+import type { SearchIndex } from './search-index.ts';
+import type { Logger } from '../shared/log.ts';
 import { MAX_DOWNLOAD_ROWS, SEARCH_PAGE_SIZE, type SearchQuery, type SearchSort } from './search.ts';
 
 export interface SearchHit extends RecordListItem {
@@ -26,6 +29,9 @@ export interface SearchResult {
   /** Set when the organisation filter names no known organisation: the result is then empty. */
   unknownOrganization: boolean;
 }
+
+/** Organisations listed in the facets, by count. */
+const FACET_ORGANIZATIONS = 10;
 
 const SORT_COLUMNS: Record<SearchSort, RecordSearchSort> = {
   relevance: 'relevance',
@@ -50,11 +56,17 @@ export class RecordSearchService {
    * asks for the same counts, which take up to seconds at a million records.
    */
   private readonly facetCache = new GenerationCache<RecordFacets>(500);
+  private readonly organizationLabels = new GenerationCache<Map<number, { ico: string; name: string }>>(1);
+  /** Answers searches in memory once built; SQL answers until then (and for the API's lists). */
+  readonly index: LiveSearchIndex;
 
   constructor(
     private readonly repository: RegisterRepository,
     private readonly organizations: OrganizationService,
-  ) {}
+    options: { logger?: Logger; indexed?: boolean } = {},
+  ) {
+    this.index = new LiveSearchIndex(repository, options.logger, { enabled: options.indexed ?? true });
+  }
 
   /** The filter a query means; null when its organisation does not exist (nothing can match). */
   private async filterOf(query: SearchQuery): Promise<{ filter: RecordListFilter; organization: Organization | null } | null> {
@@ -112,10 +124,12 @@ export class RecordSearchService {
       const facets: RecordFacets = { total: 0, types: {}, qualities: {}, flags: {}, withAttachment: 0, currencies: [], organizations: [] };
       return { hits: [], total: 0, facets, page: 1, pageCount: 0, organization: null, unknownOrganization: true };
     }
-    const [rows, facets] = await Promise.all([
-      this.repository.search(resolved.filter, SORT_COLUMNS[query.sort], (query.page - 1) * SEARCH_PAGE_SIZE, SEARCH_PAGE_SIZE),
-      this.facets(resolved.filter),
-    ]);
+    const offset = (query.page - 1) * SEARCH_PAGE_SIZE;
+    const generation = await this.repository.generation();
+    const index = await this.index.current(generation);
+    const [rows, facets] = index
+      ? await this.fromIndex(index, generation, resolved.filter, SORT_COLUMNS[query.sort], offset, SEARCH_PAGE_SIZE)
+      : await Promise.all([this.repository.search(resolved.filter, SORT_COLUMNS[query.sort], offset, SEARCH_PAGE_SIZE), this.facets(resolved.filter, generation)]);
     return {
       hits: await this.withParties(rows),
       total: facets.total,
@@ -127,22 +141,58 @@ export class RecordSearchService {
     };
   }
 
-  private async facets(filter: RecordListFilter): Promise<RecordFacets> {
+  /** A page and the facets from the in-memory index; the rows themselves come from the register. */
+  private async fromIndex(index: SearchIndex, generation: string, filter: RecordListFilter, sort: RecordSearchSort, offset: number, limit: number): Promise<[RecordListRow[], RecordFacets]> {
+    const answer = index.query(filter, sort, offset, limit);
+    const [rows, labels] = await Promise.all([this.repository.listRowsByIds(answer.ids), this.labels(generation)]);
+    const organizations = answer.facets.organizations
+      .flatMap(({ organizationId, count }) => {
+        const label = labels.get(organizationId);
+        return label ? [{ ico: label.ico, name: label.name, count }] : [];
+      })
+      .sort((a, b) => b.count - a.count || (a.ico < b.ico ? -1 : a.ico > b.ico ? 1 : 0))
+      .slice(0, FACET_ORGANIZATIONS);
+    return [rows, { ...answer.facets, organizations }];
+  }
+
+  private async labels(generation: string): Promise<Map<number, { ico: string; name: string }>> {
+    const cached = this.organizationLabels.get('all', generation);
+    if (cached) return cached;
+    const labels = new Map((await this.repository.organizationLabels()).map((o) => [Number(o.id), { ico: o.ico, name: o.name }]));
+    this.organizationLabels.set('all', generation, labels);
+    return labels;
+  }
+
+  private async facets(filter: RecordListFilter, generation: string): Promise<RecordFacets> {
     const key = JSON.stringify(filter);
-    const generation = await this.repository.generation();
     const cached = this.facetCache.get(key, generation);
     if (cached) return cached;
-    const facets = await this.repository.facets(filter, RED_FLAG_CODES, 10);
+    const facets = await this.repository.facets(filter, RED_FLAG_CODES, FACET_ORGANIZATIONS);
     this.facetCache.set(key, generation, facets);
     return facets;
+  }
+
+  /** One ordered page of a query's hits, from the index when it is ready. */
+  private async page(filter: RecordListFilter, sort: RecordSearchSort, offset: number, limit: number): Promise<RecordListRow[]> {
+    const index = await this.index.current(await this.repository.generation());
+    if (!index) return this.repository.search(filter, sort, offset, limit);
+    return this.repository.listRowsByIds(index.query(filter, sort, offset, limit).ids);
   }
 
   /** Every hit of a query in its order, up to 100,000, fetched in pages so memory stays flat. */
   async *download(query: SearchQuery, pageSize = 1000): AsyncGenerator<SearchHit[]> {
     const resolved = await this.filterOf(query);
     if (!resolved) return;
+    const sort = SORT_COLUMNS[query.sort];
+    const index = await this.index.current(await this.repository.generation());
+    if (index) {
+      // The order is taken once, so a write during the download cannot shift rows between pages.
+      const ids = index.query(resolved.filter, sort, 0, MAX_DOWNLOAD_ROWS).ids;
+      for (let offset = 0; offset < ids.length; offset += pageSize) yield await this.withParties(await this.repository.listRowsByIds(ids.slice(offset, offset + pageSize)));
+      return;
+    }
     for (let offset = 0; offset < MAX_DOWNLOAD_ROWS; offset += pageSize) {
-      const rows = await this.repository.search(resolved.filter, SORT_COLUMNS[query.sort], offset, Math.min(pageSize, MAX_DOWNLOAD_ROWS - offset));
+      const rows = await this.repository.search(resolved.filter, sort, offset, Math.min(pageSize, MAX_DOWNLOAD_ROWS - offset));
       if (rows.length === 0) return;
       yield await this.withParties(rows);
       if (rows.length < pageSize) return;
@@ -158,6 +208,6 @@ export class RecordSearchService {
   async newest(query: SearchQuery, limit = 50): Promise<SearchHit[]> {
     const resolved = await this.filterOf(query);
     if (!resolved) return [];
-    return this.withParties(await this.repository.search(resolved.filter, 'date_desc', 0, limit));
+    return this.withParties(await this.page(resolved.filter, 'date_desc', 0, limit));
   }
 }

@@ -1,0 +1,830 @@
+/**
+ * An in-memory search index over the current versions of published records: what /hledat needs at a million
+ * records (prefix full text, every filter, facet counts, sorting) in milliseconds, where the same query in SQL
+ * scans and counts hundreds of thousands of rows. Pure: documents come in, answers go out; the search service
+ * loads it from the register and keeps it current.
+ *
+ * Semantics are those of the SQL search (repository.ts), so either answers a query the same way:
+ * - a text token matches a record when a word of its search text starts with it (`search_text like '% token%'`);
+ *   relevance is the sum over tokens of the 1-based position of the first such word (`instr`);
+ * - a party token matches when a word of a current party's folded name starts with it; a party IČO is exact.
+ *
+ * Layout, for memory and speed: a record is a document with an ordinal. Columns are typed arrays by ordinal.
+ * The words of the documents present at build time are in an immutable inverted index (one sorted vocabulary
+ * string, postings in CSR arrays); documents added later are searched by scanning their text, until the owner
+ * rebuilds. A changed record gets a new ordinal and its old one is marked dead.
+ */
+import { RED_FLAG_CODES } from './red-flags.ts';
+import { GenerationCache } from '../shared/generation-cache.ts';
+import type { RecordFacets, RecordListFilter, RecordSearchSort } from './repository.ts';
+
+export interface IndexDocument {
+  id: number;
+  organizationId: number;
+  type: string;
+  quality: string;
+  currency: string;
+  hasAttachment: boolean;
+  /** The stored column, ` code code `. */
+  redFlags: string | null;
+  primaryDate: string;
+  /** Haléře: with VAT where stated, else without; null when no amount is stated. */
+  amount: number | null;
+  /** Folded, space-separated, with a leading space (rules.ts). */
+  searchText: string;
+  /** Current parties: folded names and IČO. */
+  parties: Array<{ nameFolded: string; ico: string | null }>;
+}
+
+const TYPES = ['smlouva', 'objednavka', 'faktura'] as const;
+const QUALITIES = ['A', 'B', 'C'] as const;
+/** Marks an IČO in the party vocabulary, so that it never meets a name word. */
+const ICO_MARK = '\u0001';
+const NO_AMOUNT = Number.NaN;
+const ATTACHMENT_BIT = 1 << 30;
+const FLAG_BITS = ATTACHMENT_BIT - 1;
+/** Record ids stay below this, so that date and id fit one exact double (date * ID_SPAN + id). */
+const ID_SPAN = 2 ** 27;
+
+/** An immutable inverted index: a sorted vocabulary and, per word, the ordinals (ascending) and positions. */
+class Postings {
+  constructor(
+    /** The sorted words joined into one string: few objects for the garbage collector to walk. */
+    private readonly vocabulary: string,
+    /** Word i is vocabulary.slice(wordStart[i], wordStart[i + 1]). */
+    private readonly wordStart: Uint32Array,
+    /** Postings of the i-th word in vocabulary order: postingStart[i] .. postingStart[i + 1]. */
+    private readonly postingStart: Uint32Array,
+    readonly ordinals: Int32Array,
+    readonly positions: Uint16Array | null,
+  ) {}
+
+  get wordCount(): number {
+    return this.wordStart.length - 1;
+  }
+
+  /** Compares word i with `prefix` on its first prefix.length characters. */
+  private comparePrefix(i: number, prefix: string): number {
+    const start = this.wordStart[i]!;
+    const end = this.wordStart[i + 1]!;
+    for (let k = 0; k < prefix.length; k++) {
+      if (start + k >= end) return -1;
+      const diff = this.vocabulary.charCodeAt(start + k) - prefix.charCodeAt(k);
+      if (diff !== 0) return diff;
+    }
+    return 0;
+  }
+
+  /** The range of words [from, to) that start with `prefix`. */
+  wordRange(prefix: string): [number, number] {
+    let low = 0;
+    let high = this.wordCount;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.comparePrefix(mid, prefix) < 0) low = mid + 1;
+      else high = mid;
+    }
+    let end = low;
+    let top = this.wordCount;
+    while (end < top) {
+      const mid = (end + top) >>> 1;
+      if (this.comparePrefix(mid, prefix) <= 0) end = mid + 1;
+      else top = mid;
+    }
+    return [low, end];
+  }
+
+  postingRange(from: number, to: number): [number, number] {
+    return [this.postingStart[from]!, this.postingStart[to]!];
+  }
+
+  /** The word range of exactly `word`: the first word of its prefix range when it is no longer than `word`. */
+  exactWord(word: string): [number, number] {
+    const [from, to] = this.wordRange(word);
+    if (from === to || this.wordStart[from + 1]! - this.wordStart[from]! !== word.length) return [from, from];
+    return [from, from + 1];
+  }
+
+  wordAt(i: number): string {
+    return this.vocabulary.slice(this.wordStart[i], this.wordStart[i + 1]);
+  }
+
+  /** Where `ordinal` is in the postings of word `word`, or -1 (binary search: postings are ascending). */
+  find(word: number, ordinal: number): number {
+    let low = this.postingStart[word]!;
+    let high = this.postingStart[word + 1]!;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const value = this.ordinals[mid]!;
+      if (value === ordinal) return mid;
+      if (value < ordinal) low = mid + 1;
+      else high = mid;
+    }
+    return -1;
+  }
+}
+
+/** Collects (word, ordinal, position) triples and turns them into Postings. */
+class PostingsBuilder {
+  private readonly wordIds = new Map<string, number>();
+  private words: string[] = [];
+  private lastOrdinal = new Int32Array(1024).fill(-1);
+  private pairWord = new Int32Array(1 << 16);
+  private pairOrdinal = new Int32Array(1 << 16);
+  private pairPosition: Uint16Array<ArrayBuffer> | null;
+  private pairs = 0;
+
+  constructor(withPositions: boolean) {
+    this.pairPosition = withPositions ? new Uint16Array(1 << 16) : null;
+  }
+
+  /** Adds a word of a document; only its first occurrence in the document counts. */
+  add(word: string, ordinal: number, position: number): void {
+    let id = this.wordIds.get(word);
+    if (id === undefined) {
+      id = this.words.length;
+      this.words.push(word);
+      this.wordIds.set(word, id);
+      if (id >= this.lastOrdinal.length) {
+        const grown = new Int32Array(this.lastOrdinal.length * 2).fill(-1);
+        grown.set(this.lastOrdinal);
+        this.lastOrdinal = grown;
+      }
+    }
+    if (this.lastOrdinal[id] === ordinal) return;
+    this.lastOrdinal[id] = ordinal;
+    if (this.pairs === this.pairWord.length) {
+      this.pairWord = grow(this.pairWord);
+      this.pairOrdinal = grow(this.pairOrdinal);
+      if (this.pairPosition) this.pairPosition = grow(this.pairPosition);
+    }
+    this.pairWord[this.pairs] = id;
+    this.pairOrdinal[this.pairs] = ordinal;
+    if (this.pairPosition) this.pairPosition[this.pairs] = Math.min(position, 0xffff);
+    this.pairs++;
+  }
+
+  build(): Postings {
+    const words = this.words;
+    const order = Array.from(words.keys()).sort((a, b) => (words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0));
+    const rankOf = new Int32Array(words.length);
+    order.forEach((id, rank) => (rankOf[id] = rank));
+    const wordStart = new Uint32Array(words.length + 1);
+    let length = 0;
+    for (let rank = 0; rank < order.length; rank++) {
+      wordStart[rank] = length;
+      length += words[order[rank]!]!.length;
+    }
+    wordStart[order.length] = length;
+    const vocabulary = order.map((id) => words[id]).join('');
+    // Counting sort by word rank; ordinals stay ascending within a word because pairs came in ordinal order.
+    const postingStart = new Uint32Array(words.length + 1);
+    for (let i = 0; i < this.pairs; i++) postingStart[rankOf[this.pairWord[i]!]! + 1]!++;
+    for (let rank = 0; rank < words.length; rank++) postingStart[rank + 1]! += postingStart[rank]!;
+    const fill = postingStart.slice(0, words.length);
+    const ordinals = new Int32Array(this.pairs);
+    const positions = this.pairPosition ? new Uint16Array(this.pairs) : null;
+    for (let i = 0; i < this.pairs; i++) {
+      const at = fill[rankOf[this.pairWord[i]!]!]!++;
+      ordinals[at] = this.pairOrdinal[i]!;
+      if (positions) positions[at] = this.pairPosition![i]!;
+    }
+    return new Postings(vocabulary, wordStart, postingStart, ordinals, positions);
+  }
+}
+
+type NumberArray = Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Float64Array<ArrayBuffer> | Uint8Array<ArrayBuffer>;
+
+function grow<T extends NumberArray>(array: T): T {
+  const grown = new (array.constructor as new (length: number) => T)(Math.max(16, array.length * 2));
+  grown.set(array);
+  return grown;
+}
+
+/** Calls `visit(word, position)` for each space-separated word of a folded text; position is instr's (1-based, of the space). */
+function eachWord(text: string, visit: (word: string, position: number) => void): void {
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const space = i === text.length || text.charCodeAt(i) === 32;
+    if (space) {
+      if (i > start) visit(text.slice(start, i), start);
+      start = i + 1;
+    }
+  }
+}
+
+/** Party names as one text, each name with a leading space, so that a prefix scan starts at word boundaries. */
+function partyText(parties: IndexDocument['parties']): string {
+  return parties.map((p) => ` ${p.nameFolded}`).join('');
+}
+
+export interface IndexAnswer {
+  /** Record ids of the requested page, in order. */
+  ids: number[];
+  facets: Omit<RecordFacets, 'organizations'> & { organizations: Array<{ organizationId: number; count: number }> };
+}
+
+export class SearchIndex {
+  private size = 0;
+  private recordId = new Int32Array(1024);
+  private organization = new Int32Array(1024);
+  /** Index into TYPES, QUALITIES (255 when other), the currency list. */
+  private typeOf = new Uint8Array(1024);
+  private qualityOf = new Uint8Array(1024);
+  private currencyOf = new Uint16Array(1024);
+  /** Bit i: RED_FLAG_CODES[i]; ATTACHMENT_BIT: has an attachment. Small integers, so that reads stay untagged. */
+  private flagBits = new Int32Array(1024);
+  private dateOf = new Int32Array(1024);
+  /** Date and record id in one number, for sorting by date. */
+  private dateKey = new Float64Array(1024);
+  private amountOf = new Float64Array(1024);
+  private alive = new Uint8Array(1024);
+  private readonly currencies: string[] = [];
+  private maxOrganizationId = 0;
+  /** Facet counts of every live document, kept as documents come and go: the unfiltered search needs no count. */
+  private readonly all = { types: new Uint32Array(256), qualities: new Uint32Array(256), flags: new Uint32Array(32), currencies: [] as number[], organizations: new Map<number, number>(), withAttachment: 0 };
+  private readonly ordinalOfRecord = new Map<number, number>();
+  private mutations = 0;
+  private readonly answers = new GenerationCache<IndexAnswer>(200);
+  private text: Postings | null = null;
+  private party: Postings | null = null;
+  /** Documents past the inverted index: ordinal → texts to scan. */
+  private readonly recent = new Map<number, { text: string; parties: string; icos: string[] }>();
+  private liveCount = 0;
+  // Scratch space of one query (queries run one at a time on the event loop).
+  private matched = new Uint8Array(1024);
+  private positionSum = new Uint32Array(1024);
+  private lastPosition = new Uint16Array(1024);
+
+  /** Builds an index of these documents; later changes go through `put` and `remove`. */
+  static build(documents: Iterable<IndexDocument>): SearchIndex {
+    const builder = new SearchIndexBuilder();
+    for (const document of documents) builder.add(document);
+    return builder.finish();
+  }
+
+  /** For the builder: appends a document to the columns and returns its ordinal. */
+  static appendTo(index: SearchIndex, document: IndexDocument): number {
+    return index.append(document);
+  }
+
+  /** For the builder: the inverted indexes of every document so far. */
+  static seal(index: SearchIndex, text: Postings, party: Postings): void {
+    index.text = text;
+    index.party = party;
+  }
+
+  /** Documents held, dead ones excluded. */
+  get documentCount(): number {
+    return this.liveCount;
+  }
+
+  /** Documents searched by scanning, not by the inverted index: the owner rebuilds when this grows. */
+  get unindexedCount(): number {
+    return this.recent.size;
+  }
+
+  /** Adds or replaces the document of a record. */
+  put(document: IndexDocument): void {
+    this.remove(document.id);
+    const ordinal = this.append(document);
+    this.recent.set(ordinal, { text: document.searchText, parties: partyText(document.parties), icos: document.parties.flatMap((p) => (p.ico ? [p.ico] : [])) });
+  }
+
+  /** Drops the record (withdrawn); nothing when it is not held. */
+  remove(recordId: number): void {
+    const ordinal = this.ordinalOfRecord.get(recordId);
+    if (ordinal === undefined) return;
+    this.alive[ordinal] = 0;
+    this.liveCount--;
+    this.countAll(ordinal, -1);
+    this.mutations++;
+    this.ordinalOfRecord.delete(recordId);
+    this.recent.delete(ordinal);
+  }
+
+  has(recordId: number): boolean {
+    return this.ordinalOfRecord.has(recordId);
+  }
+
+  private append(document: IndexDocument): number {
+    if (this.size === this.recordId.length) {
+      this.recordId = grow(this.recordId);
+      this.organization = grow(this.organization);
+      this.typeOf = grow(this.typeOf);
+      this.qualityOf = grow(this.qualityOf);
+      this.currencyOf = grow(this.currencyOf);
+      this.flagBits = grow(this.flagBits);
+      this.dateOf = grow(this.dateOf);
+      this.dateKey = grow(this.dateKey);
+      this.amountOf = grow(this.amountOf);
+      this.alive = grow(this.alive);
+      this.matched = grow(this.matched);
+      this.positionSum = grow(this.positionSum);
+      this.lastPosition = grow(this.lastPosition);
+    }
+    const ordinal = this.size++;
+    this.recordId[ordinal] = document.id;
+    this.organization[ordinal] = document.organizationId;
+    if (document.organizationId > this.maxOrganizationId) this.maxOrganizationId = document.organizationId;
+    this.typeOf[ordinal] = codeOf(TYPES, document.type);
+    this.qualityOf[ordinal] = codeOf(QUALITIES, document.quality);
+    let currency = this.currencies.indexOf(document.currency);
+    if (currency < 0) currency = this.currencies.push(document.currency) - 1;
+    this.currencyOf[ordinal] = currency;
+    let bits = document.hasAttachment ? ATTACHMENT_BIT : 0;
+    const flags = document.redFlags ?? '';
+    RED_FLAG_CODES.forEach((code, bit) => {
+      if (flags.includes(` ${code} `)) bits |= 1 << bit;
+    });
+    this.flagBits[ordinal] = bits;
+    this.dateOf[ordinal] = dateNumber(document.primaryDate);
+    this.dateKey[ordinal] = this.dateOf[ordinal]! * ID_SPAN + (document.id % ID_SPAN);
+    this.amountOf[ordinal] = document.amount ?? NO_AMOUNT;
+    this.alive[ordinal] = 1;
+    this.liveCount++;
+    this.countAll(ordinal, 1);
+    this.mutations++;
+    this.ordinalOfRecord.set(document.id, ordinal);
+    return ordinal;
+  }
+
+  private countAll(ordinal: number, delta: 1 | -1): void {
+    const all = this.all;
+    all.types[this.typeOf[ordinal]!]! += delta;
+    all.qualities[this.qualityOf[ordinal]!]! += delta;
+    const currency = this.currencyOf[ordinal]!;
+    all.currencies[currency] = (all.currencies[currency] ?? 0) + delta;
+    const organizationId = this.organization[ordinal]!;
+    all.organizations.set(organizationId, (all.organizations.get(organizationId) ?? 0) + delta);
+    const bits = this.flagBits[ordinal]!;
+    if (bits & ATTACHMENT_BIT) all.withAttachment += delta;
+    for (let bit = 0; bit < RED_FLAG_CODES.length; bit++) if (bits & (1 << bit)) all.flags[bit]! += delta;
+  }
+
+  /**
+   * The ordinals (any order, dead ones included) that satisfy every text and party condition, with relevance
+   * position sums in `positionSum`; null when the filter has no such condition (every document qualifies).
+   * Conditions run from the one with the fewest postings; once few candidates remain, each is looked up in the
+   * postings by binary search instead of walking a long posting list.
+   */
+  private matchWords(filter: RecordListFilter): { ordinals: Int32Array; count: number } | null {
+    const conditions = (<WordCondition[]>[
+      ...(filter.tokens ?? []).map((token) => ({ postings: this.text, word: token, exact: false, relevance: true, scan: (entry: RecentEntry) => entry.text.indexOf(` ${token}`) + 1 })),
+      ...(filter.partyTokens ?? []).map((token) => ({ postings: this.party, word: token, exact: false, relevance: false, scan: (entry: RecentEntry) => (entry.parties.indexOf(` ${token}`) >= 0 ? 1 : 0) })),
+      ...(filter.partyIco ? [{ postings: this.party, word: ICO_MARK + filter.partyIco, exact: true, relevance: false, scan: (entry: RecentEntry) => (entry.icos.includes(filter.partyIco!) ? 1 : 0) }] : []),
+    ]).map((c) => ({ ...c, ...wordsOf(c.postings, c.word, c.exact) }));
+    if (conditions.length === 0) return null;
+    conditions.sort((a, b) => a.postingCount - b.postingCount);
+    const matched = this.matched;
+    const positionSum = this.positionSum;
+    const lastPosition = this.lastPosition;
+    matched.fill(0, 0, this.size);
+    let candidates = new Int32Array(0);
+    let count = 0;
+    for (let step = 0; step < conditions.length; step++) {
+      const condition = conditions[step]!;
+      const { postings, fromWord, toWord, postingCount, relevance } = condition;
+      const positions = relevance && postings ? postings.positions : null;
+      const next = step + 1;
+      if (step > 0 && postings && count * (toWord - fromWord) * 24 < postingCount) {
+        for (let c = 0; c < count; c++) {
+          const ordinal = candidates[c]!;
+          const entry = this.recent.get(ordinal);
+          if (entry) {
+            const position = condition.scan(entry);
+            if (position > 0) {
+              matched[ordinal] = next;
+              if (relevance) positionSum[ordinal]! += Math.min(position, 0xffff);
+            }
+            continue;
+          }
+          let best = -1;
+          for (let word = fromWord; word < toWord; word++) {
+            const at = postings.find(word, ordinal);
+            if (at < 0) continue;
+            const position = positions ? positions[at]! : 0;
+            if (best < 0 || position < best) best = position;
+          }
+          if (best >= 0) {
+            matched[ordinal] = next;
+            positionSum[ordinal]! += best;
+          }
+        }
+      } else {
+        if (step === 0) {
+          // The first condition's matches become the candidates.
+          candidates = new Int32Array(postingCount + this.recent.size);
+          count = 0;
+        }
+        if (postings) {
+          const [start, end] = postings.postingRange(fromWord, toWord);
+          const ordinals = postings.ordinals;
+          for (let i = start; i < end; i++) {
+            const ordinal = ordinals[i]!;
+            const state = matched[ordinal]!;
+            const position = positions ? positions[i]! : 0;
+            if (state === step) {
+              matched[ordinal] = next;
+              if (step === 0) candidates[count++] = ordinal;
+              if (step === 0) positionSum[ordinal] = position;
+              else positionSum[ordinal]! += position;
+              lastPosition[ordinal] = position;
+            } else if (state === next && position < lastPosition[ordinal]!) {
+              // A second word with the prefix, earlier in the text: the first occurrence counts.
+              positionSum[ordinal]! -= lastPosition[ordinal]! - position;
+              lastPosition[ordinal] = position;
+            }
+          }
+        }
+        for (const [ordinal, entry] of this.recent) {
+          if (matched[ordinal] !== step) continue;
+          const position = condition.scan(entry);
+          if (position <= 0) continue;
+          matched[ordinal] = next;
+          if (step === 0) candidates[count++] = ordinal;
+          const weight = relevance ? Math.min(position, 0xffff) : 0;
+          if (step === 0) positionSum[ordinal] = weight;
+          else positionSum[ordinal]! += weight;
+        }
+        if (step === 0) continue;
+      }
+      let kept = 0;
+      for (let c = 0; c < count; c++) {
+        const ordinal = candidates[c]!;
+        if (matched[ordinal] === next) candidates[kept++] = ordinal;
+      }
+      count = kept;
+    }
+    return { ordinals: candidates, count };
+  }
+
+  /**
+   * The page [offset, offset + limit) of the filtered documents in the given order, and the facet counts of all
+   * of them. Organisation ids are given as a filter already (subordinates resolved by the caller).
+   */
+  query(filter: RecordListFilter, sort: RecordSearchSort, offset: number, limit: number): IndexAnswer {
+    // Paging and re-sorting repeat a query; any change to the documents starts a new generation of answers.
+    const key = JSON.stringify([filter, sort, offset, limit]);
+    const generation = String(this.mutations);
+    const cached = this.answers.get(key, generation);
+    if (cached) return cached;
+    const answer = this.compute(filter, sort, offset, limit);
+    if (offset + limit <= 1000) this.answers.set(key, generation, answer);
+    return answer;
+  }
+
+  /**
+   * Runs each kind of query a few times, so that the compiler has optimised the loops before the first visitor
+   * comes (the first unoptimised run of a query over a million documents takes several times longer).
+   */
+  warmUp(): void {
+    const someWord = (this.text && this.text.wordCount > 0 ? this.text.wordAt(Math.floor(this.text.wordCount / 2)) : '') || 'a';
+    const filters: RecordListFilter[] = [
+      {},
+      { tokens: [someWord.slice(0, 3)] },
+      { tokens: [someWord.slice(0, 2), someWord] },
+      { dateFrom: '2000-01-01', dateTo: '2100-12-31', type: 'smlouva' },
+      { amountFrom: 100, quality: 'A', withAttachment: true },
+      { partyTokens: [someWord.slice(0, 2)] },
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const filter of filters) for (const sort of ['date_desc', 'relevance', 'amount_desc'] as const) this.compute(filter, sort, 0, 20);
+    }
+  }
+
+  private compute(filter: RecordListFilter, sort: RecordSearchSort, offset: number, limit: number): IndexAnswer {
+    const words = this.matchWords(filter);
+    const organizations = filter.organizationIds ? new Set(filter.organizationIds) : null;
+    const type = filter.type === undefined ? -1 : codeOf(TYPES, filter.type);
+    const quality = filter.quality === undefined ? -1 : codeOf(QUALITIES, filter.quality);
+    const currency = filter.currency === undefined ? -1 : this.currencies.indexOf(filter.currency);
+    const flagBit = filter.flag === undefined ? 0 : RED_FLAG_CODES.indexOf(filter.flag as (typeof RED_FLAG_CODES)[number]);
+    const flagMask = filter.flag === undefined ? 0 : flagBit < 0 ? -1 : 1 << flagBit;
+    const attachmentMask = filter.withAttachment ? ATTACHMENT_BIT : 0;
+    const dateFrom = filter.dateFrom ? dateNumber(filter.dateFrom) : -Infinity;
+    const dateTo = filter.dateTo ? dateNumber(filter.dateTo) : Infinity;
+    const amountFrom = filter.amountFrom ?? -Infinity;
+    const amountTo = filter.amountTo ?? Infinity;
+    const amountFiltered = filter.amountFrom !== undefined || filter.amountTo !== undefined;
+    const impossible = (filter.type !== undefined && type === 255) || (filter.quality !== undefined && quality === 255) || (filter.currency !== undefined && currency < 0) || flagMask === -1;
+
+    const typeCounts = new Uint32Array(256);
+    const qualityCounts = new Uint32Array(256);
+    const flagCounts = new Uint32Array(32);
+    const currencyCounts = new Uint32Array(this.currencies.length);
+    const organizationCounts = new Uint32Array(this.maxOrganizationId + 1);
+    const { alive } = this;
+    const keep = offset + limit;
+    // Sorting by date, the page is chosen during the scan by a numeric key; other orders sort the hits after it.
+    const top = (sort === 'date_desc' || sort === 'date_asc' || (sort === 'relevance' && !(filter.tokens ?? []).length)) && keep <= 10_000 ? new TopByKey(keep) : null;
+    const dateKey = this.dateKey;
+    const keySign = sort === 'date_asc' ? -1 : 1;
+    const hits = top || impossible ? new Int32Array(0) : new Int32Array(words ? words.count : this.liveCount);
+    let total = 0;
+    let withAttachment = 0;
+    const unfiltered = !words && !impossible && type < 0 && quality < 0 && currency < 0 && flagMask === 0 && attachmentMask === 0 && !filter.dateFrom && !filter.dateTo && !amountFiltered && !organizations;
+    if (unfiltered) {
+      for (let i = 0; i < this.size; i++) {
+        const ordinal = keySign > 0 ? this.size - 1 - i : i;
+        if (alive[ordinal] === 0) continue;
+        if (top) {
+          const key = keySign * dateKey[ordinal]!;
+          if (key > top.floor) top.offer(ordinal, key);
+        } else hits[total] = ordinal;
+        total++;
+      }
+      const all = this.all;
+      typeCounts.set(all.types);
+      qualityCounts.set(all.qualities);
+      flagCounts.set(all.flags);
+      all.currencies.forEach((count, i) => (currencyCounts[i] = count));
+      for (const [organizationId, count] of all.organizations) organizationCounts[organizationId] = count;
+      withAttachment = all.withAttachment;
+    }
+    if (!impossible && !unfiltered) {
+      let organizationMask = new Uint8Array(0);
+      if (organizations) {
+        organizationMask = new Uint8Array(this.maxOrganizationId + 1);
+        for (const id of organizations) if (id >= 0 && id <= this.maxOrganizationId) organizationMask[id] = 1;
+      }
+      const scan = new Scan(
+        this.alive, this.typeOf, this.qualityOf, this.currencyOf, this.flagBits, this.dateOf, this.amountOf, this.organization, this.dateKey,
+        type, quality, currency, flagMask, attachmentMask, dateFrom, dateTo, amountFiltered ? 1 : 0, amountFrom, amountTo, organizations ? 1 : 0, organizationMask,
+        top ?? new TopByKey(0), top ? 1 : 0, keySign, hits, typeCounts, qualityCounts, currencyCounts, organizationCounts, flagCounts,
+      );
+      if (words) scan.run(words.ordinals, words.count, 1);
+      else scan.run(new Int32Array(0), this.size, 0);
+      total = scan.total;
+      withAttachment = scan.withAttachment;
+    }
+    const page = top ? top.sorted().slice(offset, keep) : this.topOrdinals(hits.subarray(0, total), this.comparator(sort, (filter.tokens ?? []).length > 0), offset, limit);
+    return {
+      ids: page.map((ordinal) => this.recordId[ordinal]!),
+      facets: {
+        total,
+        types: Object.fromEntries(TYPES.map((t, i) => [t, typeCounts[i]!])),
+        qualities: Object.fromEntries(QUALITIES.map((q, i) => [q, qualityCounts[i]!])),
+        flags: Object.fromEntries(RED_FLAG_CODES.map((code, i) => [code, flagCounts[i]!])),
+        withAttachment,
+        currencies: this.currencies
+          .map((code, i) => ({ currency: code, count: currencyCounts[i]! }))
+          .filter((c) => c.count > 0)
+          .sort((a, b) => b.count - a.count || (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0)),
+        organizations: Array.from(organizationCounts).flatMap((count, organizationId) => (count > 0 ? [{ organizationId, count }] : [])),
+      },
+    };
+  }
+
+  /** Orders of the SQL search, ties broken by record id. */
+  private comparator(sort: RecordSearchSort, hasTokens: boolean): (a: number, b: number) => number {
+    const date = this.dateOf;
+    const id = this.recordId;
+    const amount = this.amountOf;
+    const sum = this.positionSum;
+    const byDateDesc = (a: number, b: number) => date[b]! - date[a]! || id[b]! - id[a]!;
+    if (sort === 'relevance' && hasTokens) return (a, b) => sum[a]! - sum[b]! || byDateDesc(a, b);
+    if (sort === 'amount_desc' || sort === 'amount_asc') {
+      const direction = sort === 'amount_desc' ? -1 : 1;
+      return (a, b) => {
+        const x = amount[a]!;
+        const y = amount[b]!;
+        const missing = Number(Number.isNaN(x)) - Number(Number.isNaN(y));
+        if (missing !== 0) return missing;
+        return (x === y || Number.isNaN(x) ? 0 : x < y ? -direction : direction) || id[b]! - id[a]!;
+      };
+    }
+    if (sort === 'date_asc') return (a, b) => date[a]! - date[b]! || id[a]! - id[b]!;
+    return byDateDesc;
+  }
+
+  /** The ordinals at [offset, offset + limit) of `hits` sorted by `compare`, keeping only offset + limit in a heap. */
+  private topOrdinals(hits: Int32Array, compare: (a: number, b: number) => number, offset: number, limit: number): number[] {
+    const keep = offset + limit;
+    if (keep <= 0 || hits.length === 0) return [];
+    if (keep >= hits.length / 4) return Array.from(hits).sort(compare).slice(offset, keep);
+    // A max-heap (by `compare`) of the best `keep` seen so far: its root is the worst of them.
+    const heap: number[] = [];
+    const worse = (i: number, j: number) => compare(heap[i]!, heap[j]!) > 0;
+    const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j]!, heap[i]!]);
+    for (let n = 0; n < hits.length; n++) {
+      const ordinal = hits[n]!;
+      if (heap.length < keep) {
+        heap.push(ordinal);
+        for (let i = heap.length - 1; i > 0; ) {
+          const parent = (i - 1) >> 1;
+          if (!worse(i, parent)) break;
+          swap(i, parent);
+          i = parent;
+        }
+      } else if (compare(ordinal, heap[0]!) < 0) {
+        heap[0] = ordinal;
+        for (let i = 0; ; ) {
+          const left = 2 * i + 1;
+          const right = left + 1;
+          let largest = i;
+          if (left < heap.length && worse(left, largest)) largest = left;
+          if (right < heap.length && worse(right, largest)) largest = right;
+          if (largest === i) break;
+          swap(i, largest);
+          i = largest;
+        }
+      }
+    }
+    return heap.sort(compare).slice(offset, keep);
+  }
+}
+
+/**
+ * The filter-and-count loop of a query, apart from `query` so that it compiles once for every shape of filter
+ * (a loop inside a function that sees many filter object shapes is deoptimised again and again).
+ */
+class Scan {
+  total = 0;
+  withAttachment = 0;
+
+  constructor(
+    private readonly alive: Uint8Array,
+    private readonly typeOf: Uint8Array,
+    private readonly qualityOf: Uint8Array,
+    private readonly currencyOf: Uint16Array,
+    private readonly flagBits: Int32Array,
+    private readonly dateOf: Int32Array,
+    private readonly amountOf: Float64Array,
+    private readonly organizationOf: Int32Array,
+    private readonly dateKey: Float64Array,
+    private readonly type: number,
+    private readonly quality: number,
+    private readonly currency: number,
+    private readonly flagMask: number,
+    private readonly attachmentMask: number,
+    private readonly dateFrom: number,
+    private readonly dateTo: number,
+    private readonly amountFiltered: number,
+    private readonly amountFrom: number,
+    private readonly amountTo: number,
+    private readonly organizationFiltered: number,
+    private readonly organizationMask: Uint8Array,
+    private readonly top: TopByKey,
+    private readonly useTop: number,
+    private readonly keySign: number,
+    private readonly hits: Int32Array,
+    private readonly typeCounts: Uint32Array,
+    private readonly qualityCounts: Uint32Array,
+    private readonly currencyCounts: Uint32Array,
+    private readonly organizationCounts: Uint32Array,
+    private readonly flagCounts: Uint32Array,
+  ) {}
+
+  /** Visits `ordinals[0..count)` (or 0..count when `fromList` is 0). */
+  run(ordinals: Int32Array, count: number, fromList: number): void {
+    const { alive, typeOf, qualityOf, currencyOf, flagBits, dateOf, amountOf, organizationOf, dateKey, type, quality, currency, flagMask, attachmentMask, dateFrom, dateTo } = this;
+    // Ordinals grow with record ids, roughly with dates: newest first, few documents beat the page's floor.
+    const backwards = useTopOrder(this.useTop, this.keySign);
+    const { amountFiltered, amountFrom, amountTo, organizationFiltered, organizationMask, top, useTop, keySign, hits, typeCounts, qualityCounts, currencyCounts, organizationCounts, flagCounts } = this;
+    let total = 0;
+    let withAttachment = 0;
+    for (let i = 0; i < count; i++) {
+      const n = backwards === 1 ? count - 1 - i : i;
+      const ordinal = fromList === 1 ? ordinals[n]! : n;
+      if (alive[ordinal] === 0) continue;
+      if (type >= 0 && typeOf[ordinal] !== type) continue;
+      if (quality >= 0 && qualityOf[ordinal] !== quality) continue;
+      if (currency >= 0 && currencyOf[ordinal] !== currency) continue;
+      const bits = flagBits[ordinal]!;
+      if (flagMask > 0 && (bits & flagMask) === 0) continue;
+      if (attachmentMask !== 0 && (bits & attachmentMask) === 0) continue;
+      const date = dateOf[ordinal]!;
+      if (date < dateFrom || date > dateTo) continue;
+      if (amountFiltered === 1) {
+        const amount = amountOf[ordinal]!;
+        if (!(amount >= amountFrom && amount <= amountTo)) continue;
+      }
+      const organizationId = organizationOf[ordinal]!;
+      if (organizationFiltered === 1 && organizationMask[organizationId] !== 1) continue;
+      if (useTop === 1) {
+        const key = keySign * dateKey[ordinal]!;
+        if (key > top.floor) top.offer(ordinal, key);
+      } else hits[total] = ordinal;
+      total++;
+      typeCounts[typeOf[ordinal]!]!++;
+      qualityCounts[qualityOf[ordinal]!]!++;
+      currencyCounts[currencyOf[ordinal]!]!++;
+      organizationCounts[organizationId]!++;
+      if (bits & ATTACHMENT_BIT) withAttachment++;
+      if ((bits & FLAG_BITS) !== 0) for (let bit = 0; bit < 30; bit++) if (bits & (1 << bit)) flagCounts[bit]!++;
+    }
+    this.total = total;
+    this.withAttachment = withAttachment;
+  }
+}
+
+function useTopOrder(useTop: number, keySign: number): number {
+  return useTop === 1 && keySign > 0 ? 1 : 0;
+}
+
+interface RecentEntry {
+  text: string;
+  parties: string;
+  icos: string[];
+}
+
+interface WordCondition {
+  postings: Postings | null;
+  word: string;
+  exact: boolean;
+  relevance: boolean;
+  scan: (entry: RecentEntry) => number;
+}
+
+/** The vocabulary range of a condition and how many postings it spans. */
+function wordsOf(postings: Postings | null, word: string, exact: boolean): { fromWord: number; toWord: number; postingCount: number } {
+  if (!postings) return { fromWord: 0, toWord: 0, postingCount: 0 };
+  const [fromWord, toWord] = exact ? postings.exactWord(word) : postings.wordRange(word);
+  const [start, end] = postings.postingRange(fromWord, toWord);
+  return { fromWord, toWord, postingCount: end - start };
+}
+
+/** The `size` entries with the largest keys, kept in a min-heap on typed arrays. */
+class TopByKey {
+  private readonly keys: Float64Array;
+  private readonly ordinals: Int32Array;
+  private length = 0;
+  /** Keys at or below this cannot enter: -Infinity until the heap is full, then its smallest key. */
+  floor = -Infinity;
+
+  constructor(private readonly size: number) {
+    this.keys = new Float64Array(size);
+    this.ordinals = new Int32Array(size);
+  }
+
+  offer(ordinal: number, key: number): void {
+    const { keys, ordinals } = this;
+    if (this.length < this.size) {
+      let i = this.length++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (keys[parent]! <= key) break;
+        keys[i] = keys[parent]!;
+        ordinals[i] = ordinals[parent]!;
+        i = parent;
+      }
+      keys[i] = key;
+      ordinals[i] = ordinal;
+      if (this.length === this.size) this.floor = keys[0]!;
+      return;
+    }
+    if (this.size === 0 || key <= keys[0]!) return;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= this.length) break;
+      const right = left + 1;
+      const child = right < this.length && keys[right]! < keys[left]! ? right : left;
+      if (keys[child]! >= key) break;
+      keys[i] = keys[child]!;
+      ordinals[i] = ordinals[child]!;
+      i = child;
+    }
+    keys[i] = key;
+    ordinals[i] = ordinal;
+    this.floor = keys[0]!;
+  }
+
+  /** Ordinals by key, largest first. */
+  sorted(): number[] {
+    const order = Array.from({ length: this.length }, (_, i) => i).sort((a, b) => this.keys[b]! - this.keys[a]!);
+    return order.map((i) => this.ordinals[i]!);
+  }
+}
+
+function codeOf(values: readonly string[], value: string): number {
+  const index = values.indexOf(value);
+  return index < 0 ? 255 : index;
+}
+
+/** YYYY-MM-DD as the number YYYYMMDD (order-preserving). */
+function dateNumber(date: string): number {
+  return Number(date.slice(0, 4)) * 10000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10));
+}
+
+/** Builds a SearchIndex from documents given one by one (e.g. page by page from the database). */
+export class SearchIndexBuilder {
+  private readonly index = new SearchIndex();
+  private readonly text = new PostingsBuilder(true);
+  private readonly party = new PostingsBuilder(false);
+
+  add(document: IndexDocument): void {
+    const ordinal = SearchIndex.appendTo(this.index, document);
+    eachWord(document.searchText, (word, position) => this.text.add(word, ordinal, position));
+    for (const p of document.parties) {
+      eachWord(p.nameFolded, (word) => this.party.add(word, ordinal, 0));
+      if (p.ico) this.party.add(ICO_MARK + p.ico, ordinal, 0);
+    }
+  }
+
+  finish(): SearchIndex {
+    SearchIndex.seal(this.index, this.text.build(), this.party.build());
+    return this.index;
+  }
+}
