@@ -8,6 +8,7 @@ import { openDatabase, type Db } from '../db/connection.ts';
 import { contract, items, makeOrganization, testContext } from '../testing/factories.ts';
 import type { AppContext } from '../context.ts';
 import { parseSearchQuery } from './search.ts';
+import { createApp } from '../app.tsx';
 
 let database: TestDatabase;
 let reader: AppContext;
@@ -48,5 +49,30 @@ describe('cached register answers', () => {
 
     await writer.organizations.upsert({ ico: town.ico, name: 'Město Kešov nad Vltavou', kind: 'obec' });
     expect((await reader.register.list(filter, { limit: 10 })).items[0]!.organizationName).toBe('Město Kešov nad Vltavou');
+  });
+
+  it('include rendered organisation and record pages, whose harvest log is read on every request', async () => {
+    const app = createApp(reader);
+    const page = async (path: string) => {
+      const response = await app.request(path);
+      return { status: response.status, html: await response.text() };
+    };
+    const town = await makeOrganization(writer, { name: 'Město Stránkov' });
+    await writer.register.publish(town, items([contract({ id: 'ST-1', predmet: 'Oprava mostu' })]), { source: 'test' });
+    expect((await page(`/organizace/${town.ico}`)).html).toContain('Oprava mostu');
+    expect((await page(`/organizace/${town.ico}/zaznam/ST-1`)).html).toContain('Oprava mostu');
+
+    await writer.register.publish(town, items([contract({ id: 'ST-1', predmet: 'Oprava mostu přes potok' }), contract({ id: 'ST-2', predmet: 'Nová lávka' })]), { source: 'test' });
+    expect((await page(`/organizace/${town.ico}`)).html).toContain('Nová lávka');
+    expect((await page(`/organizace/${town.ico}/zaznam/ST-1`)).html).toContain('Oprava mostu přes potok');
+
+    await writer.register.withdraw(town, 'ST-2', 'Chybně zveřejněno', { source: 'test' });
+    expect((await page(`/organizace/${town.ico}/zaznam/ST-2`)).html).toContain('Chybně zveřejněno');
+
+    // A harvest source is no change of the register, and still shows at once.
+    await writer.harvest.addSource(town, 'https://stránkov.example/data.csv');
+    expect((await page(`/organizace/${town.ico}`)).html).toContain('data.csv');
+    await writer.organizations.upsert({ ico: town.ico, name: 'Město Stránkov nad Potokem', kind: 'obec' });
+    expect((await page(`/organizace/${town.ico}`)).html).toContain('Město Stránkov nad Potokem');
   });
 });

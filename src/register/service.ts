@@ -496,6 +496,11 @@ export class RegisterService {
     return value;
   }
 
+  /** A value that changes with every stored version and organisation change (repository.generation). */
+  generation(): Promise<string> {
+    return this.currentGeneration();
+  }
+
   /** Calls made together (a page's Promise.all) share one generation query. */
   private currentGeneration(): Promise<string> {
     this.pendingGeneration ??= this.repository.generation().finally(() => {

@@ -15,6 +15,7 @@ import { QUALITY_GAP_LABELS, type QualityGap } from '../standard/quality.ts';
 import { ISSUE_MESSAGES } from '../standard/messages.ts';
 import type { ValidationReport } from '../publishing/service.ts';
 import type { HarvestLogEntry, HarvestSource } from '../harvest/service.ts';
+import type { Child } from 'hono/jsx';
 import { decimalToHalere } from '../shared/money.ts';
 import { SEVERITY_CS, type RedFlag } from '../register/red-flags.ts';
 import { recordPath } from '../api/present.ts';
@@ -150,8 +151,8 @@ export function OrganizationPage(props: {
   total: number;
   nextCursor: string | null;
   type?: string;
-  harvestSources: HarvestSource[];
-  harvestLog: HarvestLogEntry[];
+  /** The harvest section, or a slot for it (page-cache.ts). */
+  harvest: Child;
   profile: OrganizationProfile;
   baseUrl: string;
 }) {
@@ -227,13 +228,13 @@ export function OrganizationPage(props: {
           <a href={pageLink({ type: props.type }, props.nextCursor)}>Další stránka</a>
         </p>
       ) : null}
-      <HarvestSection sources={props.harvestSources} log={props.harvestLog} />
+      {props.harvest}
       <EmbedCode organization={o} baseUrl={props.baseUrl} />
     </Layout>
   );
 }
 
-function HarvestSection(props: { sources: HarvestSource[]; log: HarvestLogEntry[] }) {
+export function HarvestSection(props: { sources: HarvestSource[]; log: HarvestLogEntry[] }) {
   return (
     <section aria-labelledby="sklizen">
       <h2 id="sklizen">Sklizeň z webu organizace</h2>

@@ -24,7 +24,11 @@ import { serveExportFile } from './files.ts';
 import { attachmentResponse } from './workspace/routes.tsx';
 import { WORKSPACE_SCRIPT } from './workspace/script.ts';
 import { NkodPage, OpenDataPage } from './open-data-pages.tsx';
-import { ApiPage, HomePage, OrganizationPage, OrganizationsPage, RecordPage, StandardPage, ValidatorPage } from './pages.tsx';
+import { ApiPage, HarvestSection, HomePage, OrganizationPage, OrganizationsPage, RecordPage, StandardPage, ValidatorPage } from './pages.tsx';
+import { HARVEST_SLOT, PageCache } from './page-cache.ts';
+import { GenerationCache } from '../shared/generation-cache.ts';
+import type { Organization } from '../organizations/service.ts';
+import { raw } from 'hono/html';
 
 const VALIDATOR_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -215,41 +219,62 @@ export function webRoutes(ctx: AppContext): Hono {
 
   web.get('/organizace', async (c) => c.html(<OrganizationsPage organizations={await ctx.organizations.list({ limit: 1000, offset: 0 })} />));
 
+  const pages = new PageCache();
+  const organizationsByIco = new GenerationCache<Organization>(2000);
+  /** The organisation of a page, looked up once per register generation (organisation changes are part of it). */
+  const organizationOf = async (ico: string, generation: string): Promise<Organization> => {
+    const cached = organizationsByIco.get(ico, generation);
+    if (cached) return cached;
+    const organization = await ctx.organizations.getByIco(ico);
+    organizationsByIco.set(ico, generation, organization);
+    return organization;
+  };
+
   web.get('/organizace/:ico', async (c) => {
-    const organization = await ctx.organizations.getByIco(c.req.param('ico'));
-    const type = recordType(c.req.query('type'));
-    const filter = { organizationIds: [organization.id], type };
-    const [page, total, children, parent, harvestSources, harvestLog, profile] = await Promise.all([
-      ctx.register.list(filter, { cursor: c.req.query('cursor'), limit: 50 }),
-      ctx.register.count(filter),
-      ctx.organizations.children(organization),
-      organization.parentId ? ctx.organizations.findById(organization.parentId) : Promise.resolve(undefined),
+    const generation = await ctx.register.generation();
+    const organization = await organizationOf(c.req.param('ico'), generation);
+    const [page, harvestSources, harvestLog] = await Promise.all([
+      pages.html(c.req.url, generation, async () => {
+        const type = recordType(c.req.query('type'));
+        const filter = { organizationIds: [organization.id], type };
+        const [list, total, children, parent, profile] = await Promise.all([
+          ctx.register.list(filter, { cursor: c.req.query('cursor'), limit: 50 }),
+          ctx.register.count(filter),
+          ctx.organizations.children(organization),
+          organization.parentId ? ctx.organizations.findById(organization.parentId) : Promise.resolve(undefined),
+          ctx.register.organizationProfile([organization.id]),
+        ]);
+        return (
+          <OrganizationPage
+            organization={organization}
+            parent={parent}
+            children={children}
+            items={list.items}
+            total={total}
+            nextCursor={list.nextCursor}
+            type={type}
+            harvest={raw(HARVEST_SLOT)}
+            profile={profile}
+            baseUrl={base}
+          />
+        ).toString();
+      }),
       ctx.harvest.listSources(organization),
       ctx.harvest.log(organization, 20),
-      ctx.register.organizationProfile([organization.id]),
     ]);
-    return c.html(
-      <OrganizationPage
-        organization={organization}
-        parent={parent}
-        children={children}
-        items={page.items}
-        total={total}
-        nextCursor={page.nextCursor}
-        type={type}
-        harvestSources={harvestSources}
-        harvestLog={harvestLog}
-        profile={profile}
-        baseUrl={base}
-      />,
-    );
+    const harvest = await (<HarvestSection sources={harvestSources} log={harvestLog} />).toString();
+    return c.html(page.replace(HARVEST_SLOT, () => harvest));
   });
 
   web.get('/organizace/:ico/zaznam/:id', async (c) => {
-    const organization = await ctx.organizations.getByIco(c.req.param('ico'));
-    const detail = await ctx.register.detail(organization, c.req.param('id'));
-    const [flags, links] = await Promise.all([ctx.register.redFlags(detail), ctx.register.links(detail)]);
-    return c.html(<RecordPage detail={detail} flags={flags} links={links} />);
+    const generation = await ctx.register.generation();
+    const organization = await organizationOf(c.req.param('ico'), generation);
+    const html = await pages.html(c.req.url, generation, async () => {
+      const detail = await ctx.register.detail(organization, c.req.param('id'));
+      const [flags, links] = await Promise.all([ctx.register.redFlags(detail), ctx.register.links(detail)]);
+      return (<RecordPage detail={detail} flags={flags} links={links} />).toString();
+    });
+    return c.html(html);
   });
 
   web.get('/standard', (c) => c.html(<StandardPage baseUrl={base} />));
