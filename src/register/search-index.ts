@@ -243,7 +243,8 @@ export class SearchIndex {
   private maxOrganizationId = 0;
   /** Facet counts of every live document, kept as documents come and go: the unfiltered search needs no count. */
   private readonly all = { types: new Uint32Array(256), qualities: new Uint32Array(256), flags: new Uint32Array(32), currencies: [] as number[], organizations: new Map<number, number>(), withAttachment: 0 };
-  private readonly ordinalOfRecord = new Map<number, number>();
+  /** Ordinal + 1 by record id (0: not held); record ids are dense, and a typed array is no work for the collector. */
+  private ordinalOfRecord = new Int32Array(1024);
   private mutations = 0;
   private readonly answers = new GenerationCache<IndexAnswer>(200);
   private text: Postings | null = null;
@@ -293,18 +294,18 @@ export class SearchIndex {
 
   /** Drops the record (withdrawn); nothing when it is not held. */
   remove(recordId: number): void {
-    const ordinal = this.ordinalOfRecord.get(recordId);
-    if (ordinal === undefined) return;
+    const ordinal = (recordId < this.ordinalOfRecord.length ? this.ordinalOfRecord[recordId]! : 0) - 1;
+    if (ordinal < 0) return;
     this.alive[ordinal] = 0;
     this.liveCount--;
     this.countAll(ordinal, -1);
     this.mutations++;
-    this.ordinalOfRecord.delete(recordId);
+    this.ordinalOfRecord[recordId] = 0;
     this.recent.delete(ordinal);
   }
 
   has(recordId: number): boolean {
-    return this.ordinalOfRecord.has(recordId);
+    return recordId < this.ordinalOfRecord.length && this.ordinalOfRecord[recordId]! > 0;
   }
 
   private append(document: IndexDocument): number {
@@ -345,7 +346,8 @@ export class SearchIndex {
     this.liveCount++;
     this.countAll(ordinal, 1);
     this.mutations++;
-    this.ordinalOfRecord.set(document.id, ordinal);
+    while (document.id >= this.ordinalOfRecord.length) this.ordinalOfRecord = grow(this.ordinalOfRecord);
+    this.ordinalOfRecord[document.id] = ordinal + 1;
     return ordinal;
   }
 
