@@ -14,7 +14,9 @@ export function createApp(ctx: AppContext): Hono {
   const app = new Hono();
 
   app.use('*', async (c, next) => {
+    const started = performance.now();
     await next();
+    ctx.logger.debug('request served', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 });
     c.header('x-content-type-options', 'nosniff');
     if (!c.req.path.startsWith('/api/') && !c.req.path.startsWith('/embed/')) c.header('x-frame-options', 'SAMEORIGIN');
   });

@@ -371,94 +371,55 @@ export class SearchIndex {
    * postings by binary search instead of walking a long posting list.
    */
   private matchWords(filter: RecordListFilter): { ordinals: Int32Array; count: number } | null {
-    const conditions = (<WordCondition[]>[
-      ...(filter.tokens ?? []).map((token) => ({ postings: this.text, word: token, exact: false, relevance: true, scan: (entry: RecentEntry) => entry.text.indexOf(` ${token}`) + 1 })),
-      ...(filter.partyTokens ?? []).map((token) => ({ postings: this.party, word: token, exact: false, relevance: false, scan: (entry: RecentEntry) => (entry.parties.indexOf(` ${token}`) >= 0 ? 1 : 0) })),
-      ...(filter.partyIco ? [{ postings: this.party, word: ICO_MARK + filter.partyIco, exact: true, relevance: false, scan: (entry: RecentEntry) => (entry.icos.includes(filter.partyIco!) ? 1 : 0) }] : []),
-    ]).map((c) => ({ ...c, ...wordsOf(c.postings, c.word, c.exact) }));
+    const conditions = [
+      ...(filter.tokens ?? []).map((token) => new WordCondition(this.text!, token, TEXT_WORD)),
+      ...(filter.partyTokens ?? []).map((token) => new WordCondition(this.party!, token, PARTY_WORD)),
+      ...(filter.partyIco ? [new WordCondition(this.party!, filter.partyIco, PARTY_ICO)] : []),
+    ];
     if (conditions.length === 0) return null;
     conditions.sort((a, b) => a.postingCount - b.postingCount);
-    const matched = this.matched;
-    const positionSum = this.positionSum;
-    const lastPosition = this.lastPosition;
+    const { matched, positionSum, lastPosition } = this;
     matched.fill(0, 0, this.size);
     let candidates = new Int32Array(0);
     let count = 0;
     for (let step = 0; step < conditions.length; step++) {
       const condition = conditions[step]!;
-      const { postings, fromWord, toWord, postingCount, relevance } = condition;
-      const positions = relevance && postings ? postings.positions : null;
-      const next = step + 1;
-      if (step > 0 && postings && count * (toWord - fromWord) * 24 < postingCount) {
+      const { postings, fromWord, toWord, postingCount } = condition;
+      const relevance = condition.kind === TEXT_WORD ? 1 : 0;
+      const positions = relevance === 1 && postings.positions ? postings.positions : NO_POSITIONS;
+      if (step === 0) candidates = new Int32Array(postingCount + this.recent.size);
+      if (step > 0 && count * (toWord - fromWord) * 24 < postingCount) {
         for (let c = 0; c < count; c++) {
           const ordinal = candidates[c]!;
           const entry = this.recent.get(ordinal);
-          if (entry) {
-            const position = condition.scan(entry);
-            if (position > 0) {
-              matched[ordinal] = next;
-              if (relevance) positionSum[ordinal]! += Math.min(position, 0xffff);
-            }
-            continue;
-          }
-          let best = -1;
-          for (let word = fromWord; word < toWord; word++) {
-            const at = postings.find(word, ordinal);
-            if (at < 0) continue;
-            const position = positions ? positions[at]! : 0;
-            if (best < 0 || position < best) best = position;
-          }
-          if (best >= 0) {
-            matched[ordinal] = next;
-            positionSum[ordinal]! += best;
-          }
+          if (entry) this.matchRecent(condition, ordinal, entry, step);
+          else lookUpCandidate(postings, positions, relevance, fromWord, toWord, ordinal, step, matched, positionSum);
         }
       } else {
-        if (step === 0) {
-          // The first condition's matches become the candidates.
-          candidates = new Int32Array(postingCount + this.recent.size);
-          count = 0;
-        }
-        if (postings) {
-          const [start, end] = postings.postingRange(fromWord, toWord);
-          const ordinals = postings.ordinals;
-          for (let i = start; i < end; i++) {
-            const ordinal = ordinals[i]!;
-            const state = matched[ordinal]!;
-            const position = positions ? positions[i]! : 0;
-            if (state === step) {
-              matched[ordinal] = next;
-              if (step === 0) candidates[count++] = ordinal;
-              if (step === 0) positionSum[ordinal] = position;
-              else positionSum[ordinal]! += position;
-              lastPosition[ordinal] = position;
-            } else if (state === next && position < lastPosition[ordinal]!) {
-              // A second word with the prefix, earlier in the text: the first occurrence counts.
-              positionSum[ordinal]! -= lastPosition[ordinal]! - position;
-              lastPosition[ordinal] = position;
-            }
-          }
-        }
+        const [start, end] = postings.postingRange(fromWord, toWord);
+        count = walkPostings(postings.ordinals, positions, relevance, start, end, step, matched, positionSum, lastPosition, candidates, count);
         for (const [ordinal, entry] of this.recent) {
-          if (matched[ordinal] !== step) continue;
-          const position = condition.scan(entry);
-          if (position <= 0) continue;
-          matched[ordinal] = next;
-          if (step === 0) candidates[count++] = ordinal;
-          const weight = relevance ? Math.min(position, 0xffff) : 0;
-          if (step === 0) positionSum[ordinal] = weight;
-          else positionSum[ordinal]! += weight;
+          if (matched[ordinal] === step && this.matchRecent(condition, ordinal, entry, step) && step === 0) candidates[count++] = ordinal;
         }
         if (step === 0) continue;
       }
-      let kept = 0;
-      for (let c = 0; c < count; c++) {
-        const ordinal = candidates[c]!;
-        if (matched[ordinal] === next) candidates[kept++] = ordinal;
-      }
-      count = kept;
+      count = keepMatched(candidates, count, matched, step + 1);
     }
     return { ordinals: candidates, count };
+  }
+
+  /** Matches a document added after the build by scanning its text; true when it matches. */
+  private matchRecent(condition: WordCondition, ordinal: number, entry: RecentEntry, step: number): boolean {
+    let position = 0;
+    if (condition.kind === TEXT_WORD) position = entry.text.indexOf(` ${condition.word}`) + 1;
+    else if (condition.kind === PARTY_WORD) position = entry.parties.indexOf(` ${condition.word}`) >= 0 ? 1 : 0;
+    else position = entry.icos.includes(condition.word) ? 1 : 0;
+    if (position <= 0) return false;
+    this.matched[ordinal] = step + 1;
+    const weight = condition.kind === TEXT_WORD ? Math.min(position, 0xffff) : 0;
+    if (step === 0) this.positionSum[ordinal] = weight;
+    else this.positionSum[ordinal]! += weight;
+    return true;
   }
 
   /**
@@ -481,17 +442,26 @@ export class SearchIndex {
    * comes (the first unoptimised run of a query over a million documents takes several times longer).
    */
   warmUp(): void {
-    const someWord = (this.text && this.text.wordCount > 0 ? this.text.wordAt(Math.floor(this.text.wordCount / 2)) : '') || 'a';
+    const text = this.text;
+    const words = text?.wordCount ?? 0;
+    // A rare word (the last of the vocabulary) and a common prefix (the first letters of the middle word).
+    const rare = (text && words > 0 ? text.wordAt(words - 1) : '') || 'a';
+    const common = (text && words > 0 ? text.wordAt(Math.floor(words / 2)) : '').slice(0, 2) || 'a';
+    const organizationId = this.size > 0 ? this.organization[this.size - 1]! : 0;
     const filters: RecordListFilter[] = [
       {},
-      { tokens: [someWord.slice(0, 3)] },
-      { tokens: [someWord.slice(0, 2), someWord] },
+      { tokens: [common] },
+      { tokens: [rare, common] },
+      { tokens: [common, common + 'a'] },
+      { organizationIds: [organizationId] },
+      { organizationIds: [organizationId], tokens: [common] },
       { dateFrom: '2000-01-01', dateTo: '2100-12-31', type: 'smlouva' },
       { amountFrom: 100, quality: 'A', withAttachment: true },
-      { partyTokens: [someWord.slice(0, 2)] },
+      { flag: RED_FLAG_CODES[0], currency: 'CZK' },
+      { partyTokens: [common] },
     ];
-    for (let round = 0; round < 3; round++) {
-      for (const filter of filters) for (const sort of ['date_desc', 'relevance', 'amount_desc'] as const) this.compute(filter, sort, 0, 20);
+    for (let round = 0; round < 5; round++) {
+      for (const filter of filters) for (const sort of ['date_desc', 'date_asc', 'relevance', 'amount_desc'] as const) this.compute(filter, sort, 0, 20);
     }
   }
 
@@ -519,7 +489,9 @@ export class SearchIndex {
     const { alive } = this;
     const keep = offset + limit;
     // Sorting by date, the page is chosen during the scan by a numeric key; other orders sort the hits after it.
-    const top = (sort === 'date_desc' || sort === 'date_asc' || (sort === 'relevance' && !(filter.tokens ?? []).length)) && keep <= 10_000 ? new TopByKey(keep) : null;
+    // The page is chosen during the scan by numeric keys (a heap of offset + limit); whole results sort after it.
+    const order = sortOrder(sort, (filter.tokens ?? []).length > 0);
+    const top = keep <= 10_000 ? new TopByKey(keep) : null;
     const dateKey = this.dateKey;
     const keySign = sort === 'date_asc' ? -1 : 1;
     const hits = top || impossible ? new Int32Array(0) : new Int32Array(words ? words.count : this.liveCount);
@@ -532,7 +504,7 @@ export class SearchIndex {
         if (alive[ordinal] === 0) continue;
         if (top) {
           const key = keySign * dateKey[ordinal]!;
-          if (key > top.floor) top.offer(ordinal, key);
+          if (order !== ORDER_DATE || key >= top.floor) top.offer(ordinal, ...sortKeys(order, ordinal, keySign, dateKey, this.amountOf, this.positionSum, this.recordId));
         } else hits[total] = ordinal;
         total++;
       }
@@ -553,7 +525,7 @@ export class SearchIndex {
       const scan = new Scan(
         this.alive, this.typeOf, this.qualityOf, this.currencyOf, this.flagBits, this.dateOf, this.amountOf, this.organization, this.dateKey,
         type, quality, currency, flagMask, attachmentMask, dateFrom, dateTo, amountFiltered ? 1 : 0, amountFrom, amountTo, organizations ? 1 : 0, organizationMask,
-        top ?? new TopByKey(0), top ? 1 : 0, keySign, hits, typeCounts, qualityCounts, currencyCounts, organizationCounts, flagCounts,
+        top ?? new TopByKey(0), top ? order : 0, keySign, this.positionSum, this.recordId, hits, typeCounts, qualityCounts, currencyCounts, organizationCounts, flagCounts,
       );
       if (words) scan.run(words.ordinals, words.count, 1);
       else scan.run(new Int32Array(0), this.size, 0);
@@ -668,8 +640,11 @@ class Scan {
     private readonly organizationFiltered: number,
     private readonly organizationMask: Uint8Array,
     private readonly top: TopByKey,
+    /** 0: collect hits for a full sort; else the ORDER_ of the page heap. */
     private readonly useTop: number,
     private readonly keySign: number,
+    private readonly positionSum: Uint32Array,
+    private readonly recordId: Int32Array,
     private readonly hits: Int32Array,
     private readonly typeCounts: Uint32Array,
     private readonly qualityCounts: Uint32Array,
@@ -683,30 +658,37 @@ class Scan {
     const { alive, typeOf, qualityOf, currencyOf, flagBits, dateOf, amountOf, organizationOf, dateKey, type, quality, currency, flagMask, attachmentMask, dateFrom, dateTo } = this;
     // Ordinals grow with record ids, roughly with dates: newest first, few documents beat the page's floor.
     const backwards = useTopOrder(this.useTop, this.keySign);
-    const { amountFiltered, amountFrom, amountTo, organizationFiltered, organizationMask, top, useTop, keySign, hits, typeCounts, qualityCounts, currencyCounts, organizationCounts, flagCounts } = this;
+    const { amountFiltered, amountFrom, amountTo, organizationFiltered, organizationMask, top, useTop, keySign, positionSum, recordId, hits, typeCounts, qualityCounts, currencyCounts, organizationCounts, flagCounts } = this;
     let total = 0;
     let withAttachment = 0;
+    const dateFiltered = dateFrom > -Infinity || dateTo < Infinity ? 1 : 0;
+    // The cheapest and most selective checks first: a rejected document should cost as few column reads as can be.
     for (let i = 0; i < count; i++) {
       const n = backwards === 1 ? count - 1 - i : i;
       const ordinal = fromList === 1 ? ordinals[n]! : n;
       if (alive[ordinal] === 0) continue;
+      if (organizationFiltered === 1 && organizationMask[organizationOf[ordinal]!] !== 1) continue;
+      if (dateFiltered === 1) {
+        const date = dateOf[ordinal]!;
+        if (date < dateFrom || date > dateTo) continue;
+      }
+      if (amountFiltered === 1) {
+        const amount = amountOf[ordinal]!;
+        if (!(amount >= amountFrom && amount <= amountTo)) continue;
+      }
       if (type >= 0 && typeOf[ordinal] !== type) continue;
       if (quality >= 0 && qualityOf[ordinal] !== quality) continue;
       if (currency >= 0 && currencyOf[ordinal] !== currency) continue;
       const bits = flagBits[ordinal]!;
       if (flagMask > 0 && (bits & flagMask) === 0) continue;
       if (attachmentMask !== 0 && (bits & attachmentMask) === 0) continue;
-      const date = dateOf[ordinal]!;
-      if (date < dateFrom || date > dateTo) continue;
-      if (amountFiltered === 1) {
-        const amount = amountOf[ordinal]!;
-        if (!(amount >= amountFrom && amount <= amountTo)) continue;
-      }
       const organizationId = organizationOf[ordinal]!;
-      if (organizationFiltered === 1 && organizationMask[organizationId] !== 1) continue;
-      if (useTop === 1) {
+      if (useTop === ORDER_DATE) {
         const key = keySign * dateKey[ordinal]!;
-        if (key > top.floor) top.offer(ordinal, key);
+        if (key >= top.floor) top.offer(ordinal, key, 0);
+      } else if (useTop !== 0) {
+        const [primary, secondary] = sortKeys(useTop, ordinal, keySign, dateKey, amountOf, positionSum, recordId);
+        if (primary >= top.floor) top.offer(ordinal, primary, secondary);
       } else hits[total] = ordinal;
       total++;
       typeCounts[typeOf[ordinal]!]!++;
@@ -722,7 +704,32 @@ class Scan {
 }
 
 function useTopOrder(useTop: number, keySign: number): number {
-  return useTop === 1 && keySign > 0 ? 1 : 0;
+  return useTop !== 0 && keySign > 0 ? 1 : 0;
+}
+
+const ORDER_DATE = 1;
+const ORDER_RELEVANCE = 2;
+const ORDER_AMOUNT_DESC = 3;
+const ORDER_AMOUNT_ASC = 4;
+
+function sortOrder(sort: RecordSearchSort, hasTokens: boolean): number {
+  if (sort === 'relevance' && hasTokens) return ORDER_RELEVANCE;
+  if (sort === 'amount_desc') return ORDER_AMOUNT_DESC;
+  if (sort === 'amount_asc') return ORDER_AMOUNT_ASC;
+  return ORDER_DATE;
+}
+
+/**
+ * The SQL orders as two numbers, larger first: relevance (position sum ascending, then date and id descending),
+ * amount (records without one last, ties by id descending), date (date and id in one exact double).
+ */
+function sortKeys(order: number, ordinal: number, keySign: number, dateKey: Float64Array, amountOf: Float64Array, positionSum: Uint32Array, recordId: Int32Array): [number, number] {
+  if (order === ORDER_RELEVANCE) return [-positionSum[ordinal]!, dateKey[ordinal]!];
+  if (order === ORDER_AMOUNT_DESC || order === ORDER_AMOUNT_ASC) {
+    const amount = amountOf[ordinal]!;
+    return [Number.isNaN(amount) ? -Infinity : order === ORDER_AMOUNT_DESC ? amount : -amount, recordId[ordinal]!];
+  }
+  return [keySign * dateKey[ordinal]!, 0];
 }
 
 interface RecentEntry {
@@ -731,71 +738,148 @@ interface RecentEntry {
   icos: string[];
 }
 
-interface WordCondition {
-  postings: Postings | null;
-  word: string;
-  exact: boolean;
-  relevance: boolean;
-  scan: (entry: RecentEntry) => number;
+const TEXT_WORD = 1;
+const PARTY_WORD = 2;
+const PARTY_ICO = 3;
+const NO_POSITIONS = new Uint16Array(0);
+
+/** One text or party condition of a query and the vocabulary range it covers. */
+class WordCondition {
+  readonly fromWord: number;
+  readonly toWord: number;
+  readonly postingCount: number;
+
+  constructor(
+    readonly postings: Postings,
+    readonly word: string,
+    readonly kind: number,
+  ) {
+    const [fromWord, toWord] = kind === PARTY_ICO ? postings.exactWord(ICO_MARK + word) : postings.wordRange(word);
+    const [start, end] = postings.postingRange(fromWord, toWord);
+    this.fromWord = fromWord;
+    this.toWord = toWord;
+    this.postingCount = end - start;
+  }
 }
 
-/** The vocabulary range of a condition and how many postings it spans. */
-function wordsOf(postings: Postings | null, word: string, exact: boolean): { fromWord: number; toWord: number; postingCount: number } {
-  if (!postings) return { fromWord: 0, toWord: 0, postingCount: 0 };
-  const [fromWord, toWord] = exact ? postings.exactWord(word) : postings.wordRange(word);
-  const [start, end] = postings.postingRange(fromWord, toWord);
-  return { fromWord, toWord, postingCount: end - start };
+/*
+ * The hot loops of word matching, as functions of numbers and typed arrays only: each compiles once, whatever
+ * the shape of the query that calls it (a loop inside a method that sees many shapes is deoptimised again and
+ * again, and then walks half a million postings in the interpreter).
+ */
+
+/** Walks postings [start, end): documents at `step` move to step + 1 (the first step lists them as candidates). */
+function walkPostings(ordinals: Int32Array, positions: Uint16Array, relevance: number, start: number, end: number, step: number, matched: Uint8Array, positionSum: Uint32Array, lastPosition: Uint16Array, candidates: Int32Array, count: number): number {
+  const next = step + 1;
+  for (let i = start; i < end; i++) {
+    const ordinal = ordinals[i]!;
+    const state = matched[ordinal]!;
+    const position = relevance === 1 ? positions[i]! : 0;
+    if (state === step) {
+      matched[ordinal] = next;
+      if (step === 0) {
+        candidates[count++] = ordinal;
+        positionSum[ordinal] = position;
+      } else positionSum[ordinal]! += position;
+      lastPosition[ordinal] = position;
+    } else if (state === next && position < lastPosition[ordinal]!) {
+      // A second word with the prefix, earlier in the text: the first occurrence counts.
+      positionSum[ordinal]! -= lastPosition[ordinal]! - position;
+      lastPosition[ordinal] = position;
+    }
+  }
+  return count;
 }
 
-/** The `size` entries with the largest keys, kept in a min-heap on typed arrays. */
+/** Looks one candidate up in the posting lists of words [fromWord, toWord) by binary search. */
+function lookUpCandidate(postings: Postings, positions: Uint16Array, relevance: number, fromWord: number, toWord: number, ordinal: number, step: number, matched: Uint8Array, positionSum: Uint32Array): void {
+  let best = -1;
+  for (let word = fromWord; word < toWord; word++) {
+    const at = postings.find(word, ordinal);
+    if (at < 0) continue;
+    const position = relevance === 1 ? positions[at]! : 0;
+    if (best < 0 || position < best) best = position;
+  }
+  if (best >= 0) {
+    matched[ordinal] = step + 1;
+    positionSum[ordinal]! += best;
+  }
+}
+
+/** Keeps the candidates that reached `state`; returns how many. */
+function keepMatched(candidates: Int32Array, count: number, matched: Uint8Array, state: number): number {
+  let kept = 0;
+  for (let c = 0; c < count; c++) {
+    const ordinal = candidates[c]!;
+    if (matched[ordinal] === state) candidates[kept++] = ordinal;
+  }
+  return kept;
+}
+
+/** The `size` entries with the largest (primary, secondary) keys, kept in a min-heap on typed arrays. */
 class TopByKey {
-  private readonly keys: Float64Array;
+  private readonly primary: Float64Array;
+  private readonly secondary: Float64Array;
   private readonly ordinals: Int32Array;
   private length = 0;
-  /** Keys at or below this cannot enter: -Infinity until the heap is full, then its smallest key. */
+  /** Primary keys below this cannot enter: -Infinity until the heap is full, then its smallest primary key. */
   floor = -Infinity;
 
   constructor(private readonly size: number) {
-    this.keys = new Float64Array(size);
+    this.primary = new Float64Array(size);
+    this.secondary = new Float64Array(size);
     this.ordinals = new Int32Array(size);
   }
 
-  offer(ordinal: number, key: number): void {
-    const { keys, ordinals } = this;
+  /** Whether entry i is smaller than the key (p, s). */
+  private below(i: number, p: number, s: number): boolean {
+    const q = this.primary[i]!;
+    return q < p || (q === p && this.secondary[i]! < s);
+  }
+
+  private place(i: number, ordinal: number, p: number, s: number): void {
+    this.primary[i] = p;
+    this.secondary[i] = s;
+    this.ordinals[i] = ordinal;
+  }
+
+  private move(from: number, to: number): void {
+    this.place(to, this.ordinals[from]!, this.primary[from]!, this.secondary[from]!);
+  }
+
+  offer(ordinal: number, p: number, s: number): void {
+    if (this.size === 0) return;
     if (this.length < this.size) {
       let i = this.length++;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (keys[parent]! <= key) break;
-        keys[i] = keys[parent]!;
-        ordinals[i] = ordinals[parent]!;
-        i = parent;
+        if (!this.below(parent, p, s) && !(this.primary[parent]! === p && this.secondary[parent]! === s)) {
+          this.move(parent, i);
+          i = parent;
+        } else break;
       }
-      keys[i] = key;
-      ordinals[i] = ordinal;
-      if (this.length === this.size) this.floor = keys[0]!;
+      this.place(i, ordinal, p, s);
+      if (this.length === this.size) this.floor = this.primary[0]!;
       return;
     }
-    if (this.size === 0 || key <= keys[0]!) return;
+    if (!this.below(0, p, s)) return;
     let i = 0;
     for (;;) {
       const left = 2 * i + 1;
       if (left >= this.length) break;
       const right = left + 1;
-      const child = right < this.length && keys[right]! < keys[left]! ? right : left;
-      if (keys[child]! >= key) break;
-      keys[i] = keys[child]!;
-      ordinals[i] = ordinals[child]!;
+      const child = right < this.length && this.below(right, this.primary[left]!, this.secondary[left]!) ? right : left;
+      if (!this.below(child, p, s)) break;
+      this.move(child, i);
       i = child;
     }
-    keys[i] = key;
-    ordinals[i] = ordinal;
-    this.floor = keys[0]!;
+    this.place(i, ordinal, p, s);
+    this.floor = this.primary[0]!;
   }
 
   /** Ordinals by key, largest first. */
   sorted(): number[] {
-    const order = Array.from({ length: this.length }, (_, i) => i).sort((a, b) => this.keys[b]! - this.keys[a]!);
+    const order = Array.from({ length: this.length }, (_, i) => i).sort((a, b) => this.primary[b]! - this.primary[a]! || this.secondary[b]! - this.secondary[a]!);
     return order.map((i) => this.ordinals[i]!);
   }
 }

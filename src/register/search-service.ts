@@ -30,6 +30,8 @@ export interface SearchResult {
   unknownOrganization: boolean;
 }
 
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
 /** Organisations listed in the facets, by count. */
 const FACET_ORGANIZATIONS = 10;
 
@@ -59,12 +61,14 @@ export class RecordSearchService {
   private readonly organizationLabels = new GenerationCache<Map<number, { ico: string; name: string }>>(1);
   /** Answers searches in memory once built; SQL answers until then (and for the API's lists). */
   readonly index: LiveSearchIndex;
+  private readonly logger?: Logger;
 
   constructor(
     private readonly repository: RegisterRepository,
     private readonly organizations: OrganizationService,
     options: { logger?: Logger; indexed?: boolean } = {},
   ) {
+    this.logger = options.logger;
     this.index = new LiveSearchIndex(repository, options.logger, { enabled: options.indexed ?? true });
   }
 
@@ -125,13 +129,24 @@ export class RecordSearchService {
       return { hits: [], total: 0, facets, page: 1, pageCount: 0, organization: null, unknownOrganization: true };
     }
     const offset = (query.page - 1) * SEARCH_PAGE_SIZE;
+    const started = performance.now();
     const generation = await this.repository.generation();
     const index = await this.index.current(generation);
+    const caughtUp = performance.now();
     const [rows, facets] = index
       ? await this.fromIndex(index, generation, resolved.filter, SORT_COLUMNS[query.sort], offset, SEARCH_PAGE_SIZE)
       : await Promise.all([this.repository.search(resolved.filter, SORT_COLUMNS[query.sort], offset, SEARCH_PAGE_SIZE), this.facets(resolved.filter, generation)]);
+    const answered = performance.now();
+    const hits = await this.withParties(rows);
+    this.logger?.debug('search answered', {
+      engine: index ? 'index' : 'sql',
+      generationMs: round(caughtUp - started),
+      answerMs: round(answered - caughtUp),
+      partiesMs: round(performance.now() - answered),
+      total: facets.total,
+    });
     return {
-      hits: await this.withParties(rows),
+      hits,
       total: facets.total,
       facets,
       page: query.page,
