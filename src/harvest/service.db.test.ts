@@ -311,6 +311,31 @@ describe('harvesting', () => {
     expect(requestsTo(path)).toHaveLength(0);
   });
 
+  it('connects only to the address it checked: a DNS answer that turns private after the check is refused', async () => {
+    // DNS rebinding: the first answer (the early check) is public, the next one (when connecting) is the test server.
+    const answers = [[{ address: '198.51.100.7', family: 4 }], [{ address: '127.0.0.1', family: 4 }]];
+    const asked: string[] = [];
+    const harvest = service({
+      allowPrivateNetworks: false,
+      resolve: async (host) => {
+        asked.push(host);
+        return answers[Math.min(asked.length - 1, answers.length - 1)]!;
+      },
+    });
+    const org = await organization();
+    const { path } = servePath({ body: csv([{ id: 'R-1' }]) });
+    const source = await harvest.addSource(org, `http://rebinding.test:${new URL(base).port}${path}`);
+    const run = await harvest.harvestSource(source.id);
+    expect(asked).toEqual(['rebinding.test', 'rebinding.test']);
+    expect(run).toMatchObject({ outcome: 'failed', created: 0, message: expect.stringContaining('neveřejné sítě') });
+    expect(requestsTo(path)).toHaveLength(0);
+
+    // The same checked connection fetches when every answer is allowed (loopback stands in for a public address).
+    const allowed = service({ allowPrivateNetworks: false, resolve: async () => [{ address: '127.0.0.1', family: 4 }], isAllowedAddress: (ip) => ip === '127.0.0.1' });
+    const fetched = await allowed.harvestSource((await allowed.addSource(org, `http://allowed.test:${new URL(base).port}${servePath({ body: csv([{ id: 'R-2' }]) }).path}`)).id);
+    expect(fetched).toMatchObject({ outcome: 'imported', created: 1 });
+  });
+
   it('follows a redirect, and gives up on a redirect loop', async () => {
     const harvest = service();
     const org = await organization();

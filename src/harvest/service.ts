@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { AppError } from '../errors.ts';
 import { nowUtc } from '../shared/dates.ts';
 import { silentLogger, type Logger } from '../shared/log.ts';
@@ -82,6 +83,10 @@ export interface HarvestDeps {
   jobs: JobService;
   organizations: OrganizationService;
   fetch?: typeof fetch;
+  /** Name resolution for the address checks (tests stand in a changing DNS answer). */
+  resolve?: Resolve;
+  /** Which addresses may be fetched from when private networks are not allowed: public ones (tests add loopback). */
+  isAllowedAddress?: (ip: string) => boolean;
   logger?: Logger;
   maxBytes?: number;
   timeoutMs?: number;
@@ -167,14 +172,41 @@ function errorCode(error: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
-/**
- * Every address the URL's host resolves to must be public. (The address is resolved again by fetch; a DNS answer
- * that changes in between is a residual risk, noted in docs/ARCHITECTURE.md.)
- */
-async function resolvesToPublicAddresses(url: string): Promise<boolean> {
+/** Resolves a host name to all its addresses (dns.lookup; tests give their own). */
+export type Resolve = (host: string) => Promise<Array<{ address: string; family: number }>>;
+
+const systemResolve: Resolve = (host) => lookup(host, { all: true });
+
+/** Every address the URL's host resolves to must be public: the early check, with a clear failure. */
+async function resolvesToPublicAddresses(url: string, resolve: Resolve, isAllowed: (ip: string) => boolean): Promise<boolean> {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  const addresses = await lookup(host, { all: true });
-  return addresses.length > 0 && addresses.every((address) => isPublicAddress(address.address));
+  const addresses = await resolve(host);
+  return addresses.length > 0 && addresses.every((address) => isAllowed(address.address));
+}
+
+/** The error code of a connection refused at connect time because its address is not public. */
+const PRIVATE_ADDRESS_CODE = 'E_HARVEST_PRIVATE_ADDRESS';
+
+type LookupCallback = (error: Error | null, address: string | Array<{ address: string; family: number }>, family?: number) => void;
+
+/**
+ * A connection agent that resolves the host itself and connects only to public addresses. The early check alone
+ * would leave a gap: the name is resolved again when connecting, and a DNS answer that changes in between (DNS
+ * rebinding) could point the request at the intranet. Here the address checked is the address connected to.
+ */
+function publicOnlyAgent(resolve: Resolve, isAllowed: (ip: string) => boolean): Agent {
+  const checkedLookup = (hostname: string, options: { all?: boolean }, callback: LookupCallback) => {
+    resolve(hostname).then(
+      (addresses) => {
+        if (addresses.length === 0 || !addresses.every((a) => isAllowed(a.address))) {
+          callback(Object.assign(new Error(`${hostname} resolves to a non-public address`), { code: PRIVATE_ADDRESS_CODE }), '');
+        } else if (options.all) callback(null, addresses);
+        else callback(null, addresses[0]!.address, addresses[0]!.family);
+      },
+      (error: Error) => callback(error, ''),
+    );
+  };
+  return new Agent({ connect: { lookup: checkedLookup as never } });
 }
 
 async function discard(response: Response): Promise<void> {
@@ -205,6 +237,10 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 
 export class HarvestService {
   private readonly fetch: typeof fetch;
+  private readonly resolve: Resolve;
+  private readonly isAllowedAddress: (ip: string) => boolean;
+  /** Connects only to public addresses; null when the installation allows private networks. */
+  private readonly dispatcher: Agent | null;
   private readonly logger: Logger;
   private readonly maxBytes: number;
   private readonly timeoutMs: number;
@@ -214,7 +250,10 @@ export class HarvestService {
     private readonly repository: HarvestRepository,
     private readonly deps: HarvestDeps,
   ) {
-    this.fetch = deps.fetch ?? globalThis.fetch;
+    this.resolve = deps.resolve ?? systemResolve;
+    this.isAllowedAddress = deps.isAllowedAddress ?? isPublicAddress;
+    this.dispatcher = deps.allowPrivateNetworks ? null : publicOnlyAgent(this.resolve, this.isAllowedAddress);
+    this.fetch = deps.fetch ?? (this.dispatcher ? (undiciFetch as unknown as typeof fetch) : globalThis.fetch);
     this.logger = deps.logger ?? silentLogger;
     this.maxBytes = deps.maxBytes ?? DEFAULT_MAX_BYTES;
     this.timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -454,8 +493,8 @@ export class HarvestService {
     const failed = (failure: HarvestFailure, detail: string): Download => ({ kind: 'failed', status, url, failure, detail });
     try {
       for (let redirects = 0; ; redirects++) {
-        if (!this.deps.allowPrivateNetworks && !(await resolvesToPublicAddresses(url))) return failed({ kind: 'private_address' }, `${url} resolves to a non-public address`);
-        const response = await this.fetch(url, { headers, redirect: 'manual', signal });
+        if (!this.deps.allowPrivateNetworks && !(await resolvesToPublicAddresses(url, this.resolve, this.isAllowedAddress))) return failed({ kind: 'private_address' }, `${url} resolves to a non-public address`);
+        const response = await this.fetch(url, { headers, redirect: 'manual', signal, ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}) } as RequestInit);
         status = response.status;
         if (REDIRECT_STATUSES.has(response.status)) {
           await discard(response);
@@ -494,6 +533,7 @@ export class HarvestService {
     } catch (error) {
       if (signal.aborted) return failed({ kind: 'timeout', timeoutMs: this.timeoutMs }, `timed out after ${this.timeoutMs} ms`);
       const code = errorCode(error);
+      if (code === PRIVATE_ADDRESS_CODE) return failed({ kind: 'private_address' }, `${url} resolved to a non-public address when connecting`);
       return failed({ kind: 'network', code }, `${(error as Error).message}${code ? ` (${code})` : ''}`);
     }
   }
