@@ -51,6 +51,7 @@ describe('om import', () => {
     expect(report.job).toMatchObject({ id: killed!.id, attempts: 2, state: 'completed' });
     // 30,000 records: one in ten is a later version of an earlier contract.
     expect((await countRecords()) - before).toBe(27_002);
-    expect(report.created + report.newVersions + report.unchanged).toBe(30_000);
+    // The job counts what all its attempts stored, as an uninterrupted run would have.
+    expect(report).toMatchObject({ created: 27_002, newVersions: 2_998, unchanged: 0, rejected: 0 });
   }, 120_000);
 });

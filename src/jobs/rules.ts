@@ -15,6 +15,22 @@ export interface ImportCounts {
 
 export const ZERO_COUNTS: ImportCounts = { read: 0, created: 0, newVersions: 0, unchanged: 0, rejected: 0 };
 
+/**
+ * The source recorded on every version a job stores. It names the job, so that a resumed job can count what all
+ * its attempts stored: a killed attempt's records come back as unchanged to the next one.
+ */
+export function jobSource(kind: JobKind, jobId: number): string {
+  return `${kind}:job-${jobId}`;
+}
+
+/**
+ * The counts of a job that ran in several attempts: what the register holds from the job (first versions are
+ * created, later ones new versions), the rest of what the last attempt read and did not reject unchanged.
+ */
+export function countsAfterResume(last: ImportCounts, stored: { created: number; newVersions: number }): ImportCounts {
+  return { read: last.read, rejected: last.rejected, created: stored.created, newVersions: stored.newVersions, unchanged: Math.max(0, last.read - last.rejected - stored.created - stored.newVersions) };
+}
+
 export const JOB_KIND_LABELS: Record<JobKind, string> = {
   table: 'Tabulka (CSV, XLSX)',
   standard: 'Soubor podle standardu',

@@ -672,6 +672,16 @@ export class RegisterRepository {
     return `${String(row.versions ?? 0)}|${String(row.organizations ?? '')}`;
   }
 
+  /** How many first and later versions carry this source (a job's, see jobs/rules.ts jobSource). */
+  async versionsWithSource(source: string): Promise<{ created: number; newVersions: number }> {
+    const row = await this.db
+      .selectFrom('record_versions')
+      .select([sql<number>`sum(case when version_no = 1 then 1 else 0 end)`.as('created'), sql<number>`sum(case when version_no > 1 then 1 else 0 end)`.as('later')])
+      .where('source', '=', source)
+      .executeTakeFirst();
+    return { created: Number(row?.created ?? 0), newVersions: Number(row?.later ?? 0) };
+  }
+
   /** Published records after `afterId` in id order, as documents of the in-memory search index. */
   async indexDocuments(afterId: number, limit: number): Promise<IndexDocumentRow[]> {
     const rows = await this.indexDocumentQuery().where('r.status', '=', 'published').where('r.id', '>', afterId).orderBy('r.id').limit(limit).execute();

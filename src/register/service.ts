@@ -496,6 +496,11 @@ export class RegisterService {
     return value;
   }
 
+  /** First and later versions stored with this source (a resumed import job counts all its attempts so). */
+  versionsWithSource(source: string): Promise<{ created: number; newVersions: number }> {
+    return this.repository.versionsWithSource(source);
+  }
+
   /** A value that changes with every stored version and organisation change (repository.generation). */
   generation(): Promise<string> {
     return this.currentGeneration();

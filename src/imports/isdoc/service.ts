@@ -11,7 +11,7 @@ import type { Organization, OrganizationService } from '../../organizations/serv
 import type { PublishOutcome, RegisterService } from '../../register/service.ts';
 import { prepareItem, type PreparedItem } from '../../register/prepare.ts';
 import type { ImportJob, JobService } from '../../jobs/service.ts';
-import type { ImportCounts } from '../../jobs/rules.ts';
+import { jobSource, type ImportCounts } from '../../jobs/rules.ts';
 import { invoiceOfIsdoc } from './mapping.ts';
 import { parseIsdoc, textAt, type IsdocElement } from './reader.ts';
 import { validateIsdocStructure } from './structure.ts';
@@ -111,7 +111,7 @@ export class IsdocImportService {
     const totalBytes = files.reduce((sum, file) => sum + file.bytes.length, 0);
     const result = await this.jobs.run(
       { kind: 'isdoc', organizationId: options.organization?.id ?? null, sourceName, sourceKey: options.sourceKey, actor: options.actor, totalBytes, onStarted: options.onJobStarted },
-      async () => {
+      async (tracker) => {
         // Every invoice is read, checked and mapped first; then all are stored in one call, so that --atomic can
         // refuse the whole set.
         const outcomes: IsdocOutcome[] = [];
@@ -134,7 +134,7 @@ export class IsdocImportService {
           (async function* () {
             yield toPublish.map(({ organization, item }) => ({ organization, item }));
           })(),
-          { source: 'isdoc', atomic: options.atomic, keepOutcomes: 'all' },
+          { source: jobSource('isdoc', tracker.id), atomic: options.atomic, keepOutcomes: 'all' },
         );
         const byLine = new Map(published.outcomes.map((o) => [o.line, o]));
         for (const { index, warnings } of toPublish) {

@@ -16,7 +16,7 @@ import { kindFromName, parseOrganizationIco } from '../../organizations/rules.ts
 import type { Organization, OrganizationService } from '../../organizations/service.ts';
 import type { PreparedForOrganization, PublishOutcome, PublishReport, RegisterService } from '../../register/service.ts';
 import type { ImportJob, JobService } from '../../jobs/service.ts';
-import type { ImportCounts } from '../../jobs/rules.ts';
+import { countsAfterResume, jobSource, type ImportCounts } from '../../jobs/rules.ts';
 import { prepareDumpInWorker } from '../../publishing/prepare-in-worker.ts';
 import { countingBytes, type ImportSource } from '../source.ts';
 import type { RegisterPublisher } from './mapping.ts';
@@ -109,7 +109,7 @@ export class RegisterImportService {
           }
         }.call(this);
         const report = await this.register.publishPreparedGroups(resolved, {
-          source: 'registr-smluv',
+          source: jobSource('registr-smluv', tracker.id),
           atomic: options.atomic,
           keepOutcomes: 'problems',
           maxOutcomes: options.maxIssues ?? 10_000,
@@ -119,7 +119,7 @@ export class RegisterImportService {
             void tracker.progress(counted, bytesRead());
           },
         });
-        const counts = countsOf(report);
+        const counts = tracker.resumed ? countsAfterResume(countsOf(report), await this.register.versionsWithSource(jobSource('registr-smluv', tracker.id))) : countsOf(report);
         const details = { withWarnings: report.withWarnings, organizationsCreated: created.organizations, issues: report.outcomes, issuesTruncated: report.outcomesTruncated };
         return { counts, report: details };
       })

@@ -8,7 +8,7 @@ import type { Organization } from '../../organizations/service.ts';
 import type { RegisterService } from '../../register/service.ts';
 import type { RecordType } from '../../standard/schema.ts';
 import type { JobService, ImportJob } from '../../jobs/service.ts';
-import type { ImportCounts } from '../../jobs/rules.ts';
+import { countsAfterResume, jobSource, type ImportCounts } from '../../jobs/rules.ts';
 import { countingBytes, type ImportSource } from '../source.ts';
 import { openTableRows, readTable, type TableFormat } from './reader.ts';
 import { issuesCsv, RejectedRowsWriter, rowIssues, type RowIssue } from './report.ts';
@@ -61,7 +61,7 @@ export class TableImportService {
           );
         }
         const published = await this.register.publish(organization, reading.items, {
-          source: `table:${source.name}`,
+          source: jobSource('table', tracker.id),
           atomic: options.atomic,
           note: options.note,
           defaultType: reading.defaultType,
@@ -95,7 +95,7 @@ export class TableImportService {
           }
           if (published.rejected > 0) rejectedCsv = writer.toString();
         }
-        const counts = countsOf(published);
+        const counts = tracker.resumed ? countsAfterResume(countsOf(published), await this.register.versionsWithSource(jobSource('table', tracker.id))) : countsOf(published);
         const report = { format: reading.format, encoding: reading.encoding, delimiter: reading.delimiter, fileIssues: reading.fileIssues, issues, issuesTruncated };
         return { counts, report, rejectedCsv };
       },
