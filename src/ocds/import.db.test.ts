@@ -54,4 +54,21 @@ describe('om import ocds', () => {
     await expect(ctx.ocdsImport.importFile(bytesSource('c.json', Buffer.from('{"neco": 1}')), { actor: 'test' })).rejects.toThrow(/not an OCDS package/);
     await expect(ctx.ocdsImport.importFile(bytesSource('d.json', Buffer.from('{"releases": [')), { actor: 'test' })).rejects.toThrow(/not JSON/);
   });
+
+  it('streams a package release by release, and a package broken near its end stores nothing', async () => {
+    const releases = Array.from({ length: 3000 }, (_, i) => ({ ocid: `ocds-test01-s${i % 30}`, id: `s-${i}`, date: '2024-02-01T10:00:00Z', tag: ['tender'], tender: { id: `t-${i % 30}`, title: `Zakázka ${i % 30}` } }));
+    const text = JSON.stringify({ uri: 'https://example.cz/balicek.json', publishedDate: '2024-02-02T00:00:00Z', releases, version: '1.1' });
+    // Delivered in small pieces, as a file or a network stream would.
+    const bytes = Buffer.from(text);
+    const source = (body: Buffer) => ({ ...bytesSource('velky.json', body), open: () => (async function* () { for (let at = 0; at < body.length; at += 4096) yield body.subarray(at, at + 4096); })() });
+    const broken = await ctx.ocdsImport.importFile(source(bytes.subarray(0, bytes.length - 40)), { actor: 'test' }).catch((error: Error) => error);
+    expect(broken).toBeInstanceOf(Error);
+    expect(Number((await database.db.kysely.selectFrom('ocds_releases').select((eb) => eb.fn.countAll<number>().as('n')).where('ocid', 'like', 'ocds-test01-s%').executeTakeFirstOrThrow()).n)).toBe(0);
+    const result = await ctx.ocdsImport.importFile(source(bytes), { actor: 'test' });
+    expect(result).toMatchObject({ read: 3000, created: 3000, rejected: 0, packageType: 'release' });
+    expect(result.processes).toHaveLength(30);
+    expect(result.processes[0]).toMatchObject({ releases: 100, stages: ['tender'] });
+    const tooLarge = JSON.stringify({ releases: [{ ...releases[0], id: 'huge', description: 'x'.repeat(17 * 1024 * 1024) }] });
+    await expect(ctx.ocdsImport.importFile(bytesSource('obri.json', Buffer.from(tooLarge)), { actor: 'test' })).rejects.toThrow(/larger than/);
+  });
 });
