@@ -19,8 +19,8 @@ export const ZERO_COUNTS: ImportCounts = { read: 0, created: 0, newVersions: 0, 
  * The source recorded on every version a job stores. It names the job, so that a resumed job can count what all
  * its attempts stored: a killed attempt's records come back as unchanged to the next one.
  */
-export function jobSource(kind: JobKind, jobId: number): string {
-  return `${kind}:job-${jobId}`;
+export function jobSource(kind: JobKind, jobId: number, sourceName?: string): string {
+  return sourceName ? `${kind}:job-${jobId}:${sourceName}` : `${kind}:job-${jobId}`;
 }
 
 /**

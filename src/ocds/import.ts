@@ -72,7 +72,9 @@ export class OcdsImportService {
       const consumed = { bytes: 0 };
       const kind: { packageType: 'release' | 'record' | null } = { packageType: null };
       const processes: OcdsImportResult['processes'] = [];
+      let processCount = 0;
       const note = (process: OcdsImportResult['processes'][number]) => {
+        processCount++;
         if (processes.length < MAX_LISTED_PROCESSES) processes.push(process);
       };
       await this.repository.inTransaction(async (repository) => {
@@ -121,7 +123,7 @@ export class OcdsImportService {
               } else {
                 counts.read++;
                 counts.rejected++;
-                issues.push({ index, ocid: typeof record.ocid === 'string' ? record.ocid : null, releaseId: null, field: 'releases', message: 'Záznam (record) nemá vložená vydání ani compiledRelease.' });
+                if (issues.length < MAX_ISSUES) issues.push({ index, ocid: typeof record.ocid === 'string' ? record.ocid : null, releaseId: null, field: 'releases', message: 'Záznam (record) nemá vložená vydání ani compiledRelease.' });
               }
             }
             if (pending.length >= RELEASE_BATCH) await flush();
@@ -138,7 +140,7 @@ export class OcdsImportService {
         }
       });
       await tracker.progress(counts, consumed.bytes);
-      return { counts, report: { packageType: kind.packageType, issues, processes, processesTruncated: processes.length >= MAX_LISTED_PROCESSES } };
+      return { counts, report: { packageType: kind.packageType, issues, processes, processesTruncated: processCount > processes.length } };
     });
     const report = result.report as { packageType: 'release' | 'record'; issues: OcdsIssue[]; processes: OcdsImportResult['processes'] };
     return { ...result.counts, job: result.job, ...report };
@@ -165,7 +167,7 @@ export class OcdsImportService {
           counts.unchanged++;
         } else if (known !== undefined) {
           counts.rejected++;
-          issues.push({ index, ocid, releaseId: release.id as string, field: 'id', message: 'Vydání s tímto id už je uloženo s jiným obsahem. Vydání OCDS se nemění: změna patří do nového vydání s novým id.' });
+          if (issues.length < MAX_ISSUES) issues.push({ index, ocid, releaseId: release.id as string, field: 'id', message: 'Vydání s tímto id už je uloženo s jiným obsahem. Vydání OCDS se nemění: změna patří do nového vydání s novým id.' });
         } else {
           existing.set(release.id as string, hash);
           fresh.push({ ocid, release_id: release.id as string, release_date: release.date as string, tags: (release.tag as string[]).join(' '), content, content_hash: hash, job_id: jobId, imported_at: now });

@@ -75,10 +75,7 @@ export class LiveSearchIndex {
       void this.start().catch(() => undefined);
       return null;
     }
-    if (generation !== this.appliedGeneration) {
-      this.chain = this.chain.then(() => this.catchUp(generation));
-      await this.chain;
-    }
+    if (generation !== this.appliedGeneration) await this.serially(() => this.catchUp(generation));
     return this.index;
   }
 
@@ -97,12 +94,11 @@ export class LiveSearchIndex {
       }
       const index = builder.finish();
       index.warmUp();
-      this.chain = this.chain.then(() => {
+      await this.serially(async () => {
         this.index = index;
         this.appliedVersion = fromVersion;
         this.appliedGeneration = '';
       });
-      await this.chain;
       this.logger?.info('search index built', { documents: index.documentCount, seconds: Math.round((performance.now() - started) / 100) / 10 });
     })();
     this.building = building;
@@ -110,6 +106,13 @@ export class LiveSearchIndex {
       if (this.building === building) this.building = null;
     });
     return building;
+  }
+
+  /** Runs `work` after the catch-ups and swaps before it; a failed one (a database error) does not stop the next. */
+  private serially(work: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(work);
+    this.chain = run.catch(() => undefined);
+    return run;
   }
 
   private async catchUp(generation: string): Promise<void> {

@@ -691,7 +691,7 @@ export class RegisterRepository {
   /** These records in any state, as index documents (the state tells whether the index keeps them). */
   async indexDocumentsOf(recordIds: number[]): Promise<IndexDocumentRow[]> {
     if (recordIds.length === 0) return [];
-    return this.withIndexParties(await this.indexDocumentQuery().where('r.id', 'in', recordIds).orderBy('r.id').execute());
+    return this.withIndexParties(await this.indexDocumentQuery().where('r.id', 'in', recordIds).orderBy('r.id').execute(), recordIds);
   }
 
   private indexDocumentQuery() {
@@ -701,17 +701,15 @@ export class RegisterRepository {
       .select(sql<number | null>`coalesce(r.amount_with_vat, r.amount_without_vat)`.as('amount'));
   }
 
-  private async withIndexParties(rows: Array<Omit<IndexDocumentRow, 'parties'> & { current_version_no: number }>): Promise<IndexDocumentRow[]> {
+  /** Adds the current parties: of a range of ids (a page in id order), or of these ids (scattered changes). */
+  private async withIndexParties(rows: Array<Omit<IndexDocumentRow, 'parties'> & { current_version_no: number }>, recordIds?: number[]): Promise<IndexDocumentRow[]> {
     if (rows.length === 0) return [];
-    const parties = await this.db
+    let query = this.db
       .selectFrom('record_parties as p')
       .innerJoin('records as r', (join) => join.onRef('r.id', '=', 'p.record_id').onRef('r.current_version_no', '=', 'p.version_no'))
-      .select(['p.record_id', 'p.name_folded', 'p.ico'])
-      .where('p.record_id', '>=', rows[0]!.id)
-      .where('p.record_id', '<=', rows[rows.length - 1]!.id)
-      .orderBy('p.record_id')
-      .orderBy('p.position')
-      .execute();
+      .select(['p.record_id', 'p.name_folded', 'p.ico']);
+    query = recordIds ? query.where('p.record_id', 'in', recordIds) : query.where('p.record_id', '>=', rows[0]!.id).where('p.record_id', '<=', rows[rows.length - 1]!.id);
+    const parties = await query.orderBy('p.record_id').orderBy('p.position').execute();
     const byRecord = new Map<number, Array<{ name_folded: string; ico: string | null }>>();
     for (const party of parties) {
       const list = byRecord.get(Number(party.record_id));

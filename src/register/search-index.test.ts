@@ -16,13 +16,16 @@ const WORDS = ['skola', 'skolni', 'skolka', 'jidelna', 'oprava', 'opravy', 'chod
 const NAMES = ['stavebni firma', 'skolni jidelna', 'oprava a udrzba', 'elektro svetlo', 'sport klub'];
 const TYPES = ['smlouva', 'objednavka', 'faktura'];
 
+/** Record ids as PostgreSQL hands them out after many upserts: sparse and beyond 32 bits. */
+const sparseId = (n: number) => 3_000_000_000 + n * 7_919;
+
 function makeDocument(id: number, next: () => number): IndexDocument {
   const pick = <T,>(values: readonly T[]) => values[Math.floor(next() * values.length)]!;
   const words = Array.from({ length: 1 + Math.floor(next() * 8) }, () => pick(WORDS));
   const flags = RED_FLAG_CODES.filter(() => next() < 0.15);
   return {
     id,
-    organizationId: 1 + Math.floor(next() * 5),
+    organizationId: [1, 2, 3, 50_000_000, 4_000_000_000][Math.floor(next() * 5)]!,
     type: pick(TYPES),
     quality: pick(['A', 'B', 'C']),
     currency: pick(['CZK', 'CZK', 'EUR']),
@@ -99,7 +102,7 @@ function randomFilter(next: () => number): RecordListFilter {
     dateTo: maybe(() => '2024-09-30'),
     amountFrom: maybe(() => 500_000, 0.2),
     amountTo: maybe(() => 1_500_000, 0.2),
-    organizationIds: maybe(() => [1, 3, 99], 0.2),
+    organizationIds: maybe(() => [1, 50_000_000, 99], 0.2),
   };
   return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined)) as RecordListFilter;
 }
@@ -110,12 +113,12 @@ describe('the in-memory search index', () => {
   it('answers every filter, facet and order as the SQL search does, also after additions, corrections and withdrawals', () => {
     const next = random(20261127);
     const live = new Map<number, IndexDocument>();
-    for (let id = 1; id <= 300; id++) live.set(id, makeDocument(id, next));
+    for (let n = 1; n <= 300; n++) live.set(sparseId(n), makeDocument(sparseId(n), next));
     const index = SearchIndex.build(live.values());
     // Later changes: new records, corrections of indexed and of recent records, withdrawals.
     for (let step = 0; step < 150; step++) {
       const roll = next();
-      const id = roll < 0.4 ? 301 + step : 1 + Math.floor(next() * (300 + step));
+      const id = sparseId(roll < 0.4 ? 301 + step : 1 + Math.floor(next() * (300 + step)));
       if (roll > 0.9) {
         index.remove(id);
         live.delete(id);

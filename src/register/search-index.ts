@@ -43,8 +43,6 @@ const ICO_MARK = '\u0001';
 const NO_AMOUNT = Number.NaN;
 const ATTACHMENT_BIT = 1 << 30;
 const FLAG_BITS = ATTACHMENT_BIT - 1;
-/** Record ids stay below this, so that date and id fit one exact double (date * ID_SPAN + id). */
-const ID_SPAN = 2 ** 27;
 
 /** An immutable inverted index: a sorted vocabulary and, per word, the ordinals (ascending) and positions. */
 class Postings {
@@ -226,7 +224,7 @@ export interface IndexAnswer {
 
 export class SearchIndex {
   private size = 0;
-  private recordId = new Int32Array(1024);
+  private recordId = new Float64Array(1024);
   private organization = new Int32Array(1024);
   /** Index into TYPES, QUALITIES (255 when other), the currency list. */
   private typeOf = new Uint8Array(1024);
@@ -235,16 +233,17 @@ export class SearchIndex {
   /** Bit i: RED_FLAG_CODES[i]; ATTACHMENT_BIT: has an attachment. Small integers, so that reads stay untagged. */
   private flagBits = new Int32Array(1024);
   private dateOf = new Int32Array(1024);
-  /** Date and record id in one number, for sorting by date. */
-  private dateKey = new Float64Array(1024);
+
   private amountOf = new Float64Array(1024);
   private alive = new Uint8Array(1024);
   private readonly currencies: string[] = [];
-  private maxOrganizationId = 0;
+  /** Organisations by a dense index (the column holds the index; ids may be large and sparse). */
+  private readonly organizationIds: number[] = [];
+  private readonly organizationIndex = new Map<number, number>();
   /** Facet counts of every live document, kept as documents come and go: the unfiltered search needs no count. */
   private readonly all = { types: new Uint32Array(256), qualities: new Uint32Array(256), flags: new Uint32Array(32), currencies: [] as number[], organizations: new Map<number, number>(), withAttachment: 0 };
-  /** Ordinal + 1 by record id (0: not held); record ids are dense, and a typed array is no work for the collector. */
-  private ordinalOfRecord = new Int32Array(1024);
+  /** Ordinal by record id (ids may be sparse: a PostgreSQL upsert uses up sequence values). */
+  private readonly ordinalOfRecord = new Map<number, number>();
   private mutations = 0;
   private readonly answers = new GenerationCache<IndexAnswer>(200);
   private text: Postings | null = null;
@@ -294,18 +293,18 @@ export class SearchIndex {
 
   /** Drops the record (withdrawn); nothing when it is not held. */
   remove(recordId: number): void {
-    const ordinal = (recordId < this.ordinalOfRecord.length ? this.ordinalOfRecord[recordId]! : 0) - 1;
-    if (ordinal < 0) return;
+    const ordinal = this.ordinalOfRecord.get(recordId);
+    if (ordinal === undefined) return;
     this.alive[ordinal] = 0;
     this.liveCount--;
     this.countAll(ordinal, -1);
     this.mutations++;
-    this.ordinalOfRecord[recordId] = 0;
+    this.ordinalOfRecord.delete(recordId);
     this.recent.delete(ordinal);
   }
 
   has(recordId: number): boolean {
-    return recordId < this.ordinalOfRecord.length && this.ordinalOfRecord[recordId]! > 0;
+    return this.ordinalOfRecord.has(recordId);
   }
 
   private append(document: IndexDocument): number {
@@ -317,7 +316,6 @@ export class SearchIndex {
       this.currencyOf = grow(this.currencyOf);
       this.flagBits = grow(this.flagBits);
       this.dateOf = grow(this.dateOf);
-      this.dateKey = grow(this.dateKey);
       this.amountOf = grow(this.amountOf);
       this.alive = grow(this.alive);
       this.matched = grow(this.matched);
@@ -326,8 +324,12 @@ export class SearchIndex {
     }
     const ordinal = this.size++;
     this.recordId[ordinal] = document.id;
-    this.organization[ordinal] = document.organizationId;
-    if (document.organizationId > this.maxOrganizationId) this.maxOrganizationId = document.organizationId;
+    let organization = this.organizationIndex.get(document.organizationId);
+    if (organization === undefined) {
+      organization = this.organizationIds.push(document.organizationId) - 1;
+      this.organizationIndex.set(document.organizationId, organization);
+    }
+    this.organization[ordinal] = organization;
     this.typeOf[ordinal] = codeOf(TYPES, document.type);
     this.qualityOf[ordinal] = codeOf(QUALITIES, document.quality);
     let currency = this.currencies.indexOf(document.currency);
@@ -340,14 +342,12 @@ export class SearchIndex {
     });
     this.flagBits[ordinal] = bits;
     this.dateOf[ordinal] = dateNumber(document.primaryDate);
-    this.dateKey[ordinal] = this.dateOf[ordinal]! * ID_SPAN + (document.id % ID_SPAN);
     this.amountOf[ordinal] = document.amount ?? NO_AMOUNT;
     this.alive[ordinal] = 1;
     this.liveCount++;
     this.countAll(ordinal, 1);
     this.mutations++;
-    while (document.id >= this.ordinalOfRecord.length) this.ordinalOfRecord = grow(this.ordinalOfRecord);
-    this.ordinalOfRecord[document.id] = ordinal + 1;
+    this.ordinalOfRecord.set(document.id, ordinal);
     return ordinal;
   }
 
@@ -447,7 +447,7 @@ export class SearchIndex {
     // A rare word (the last of the vocabulary) and a common prefix (the first letters of the middle word).
     const rare = (text && words > 0 ? text.wordAt(words - 1) : '') || 'a';
     const common = (text && words > 0 ? text.wordAt(Math.floor(words / 2)) : '').slice(0, 2) || 'a';
-    const organizationId = this.size > 0 ? this.organization[this.size - 1]! : 0;
+    const organizationId = this.organizationIds[0] ?? 0;
     const filters: RecordListFilter[] = [
       {},
       { tokens: [common] },
@@ -485,14 +485,13 @@ export class SearchIndex {
     const qualityCounts = new Uint32Array(256);
     const flagCounts = new Uint32Array(32);
     const currencyCounts = new Uint32Array(this.currencies.length);
-    const organizationCounts = new Uint32Array(this.maxOrganizationId + 1);
+    const organizationCounts = new Uint32Array(this.organizationIds.length);
     const { alive } = this;
     const keep = offset + limit;
     // Sorting by date, the page is chosen during the scan by a numeric key; other orders sort the hits after it.
     // The page is chosen during the scan by numeric keys (a heap of offset + limit); whole results sort after it.
     const order = sortOrder(sort, (filter.tokens ?? []).length > 0);
     const top = keep <= 10_000 ? new TopByKey(keep) : null;
-    const dateKey = this.dateKey;
     const keySign = sort === 'date_asc' ? -1 : 1;
     const hits = top || impossible ? new Int32Array(0) : new Int32Array(words ? words.count : this.liveCount);
     let total = 0;
@@ -503,8 +502,8 @@ export class SearchIndex {
         const ordinal = keySign > 0 ? this.size - 1 - i : i;
         if (alive[ordinal] === 0) continue;
         if (top) {
-          const key = keySign * dateKey[ordinal]!;
-          if (order !== ORDER_DATE || key >= top.floor) top.offer(ordinal, ...sortKeys(order, ordinal, keySign, dateKey, this.amountOf, this.positionSum, this.recordId));
+          const date = keySign * this.dateOf[ordinal]!;
+          if (order !== ORDER_DATE || date >= top.floor) offerSorted(top, order, ordinal, keySign, this.dateOf, this.amountOf, this.positionSum, this.recordId);
         } else hits[total] = ordinal;
         total++;
       }
@@ -513,17 +512,20 @@ export class SearchIndex {
       qualityCounts.set(all.qualities);
       flagCounts.set(all.flags);
       all.currencies.forEach((count, i) => (currencyCounts[i] = count));
-      for (const [organizationId, count] of all.organizations) organizationCounts[organizationId] = count;
+      for (const [organization, count] of all.organizations) organizationCounts[organization] = count;
       withAttachment = all.withAttachment;
     }
     if (!impossible && !unfiltered) {
       let organizationMask = new Uint8Array(0);
       if (organizations) {
-        organizationMask = new Uint8Array(this.maxOrganizationId + 1);
-        for (const id of organizations) if (id >= 0 && id <= this.maxOrganizationId) organizationMask[id] = 1;
+        organizationMask = new Uint8Array(this.organizationIds.length);
+        for (const id of organizations) {
+          const organization = this.organizationIndex.get(id);
+          if (organization !== undefined) organizationMask[organization] = 1;
+        }
       }
       const scan = new Scan(
-        this.alive, this.typeOf, this.qualityOf, this.currencyOf, this.flagBits, this.dateOf, this.amountOf, this.organization, this.dateKey,
+        this.alive, this.typeOf, this.qualityOf, this.currencyOf, this.flagBits, this.dateOf, this.amountOf, this.organization,
         type, quality, currency, flagMask, attachmentMask, dateFrom, dateTo, amountFiltered ? 1 : 0, amountFrom, amountTo, organizations ? 1 : 0, organizationMask,
         top ?? new TopByKey(0), top ? order : 0, keySign, this.positionSum, this.recordId, hits, typeCounts, qualityCounts, currencyCounts, organizationCounts, flagCounts,
       );
@@ -545,7 +547,7 @@ export class SearchIndex {
           .map((code, i) => ({ currency: code, count: currencyCounts[i]! }))
           .filter((c) => c.count > 0)
           .sort((a, b) => b.count - a.count || (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0)),
-        organizations: Array.from(organizationCounts).flatMap((count, organizationId) => (count > 0 ? [{ organizationId, count }] : [])),
+        organizations: Array.from(organizationCounts).flatMap((count, organization) => (count > 0 ? [{ organizationId: this.organizationIds[organization]!, count }] : [])),
       },
     };
   }
@@ -626,7 +628,6 @@ class Scan {
     private readonly dateOf: Int32Array,
     private readonly amountOf: Float64Array,
     private readonly organizationOf: Int32Array,
-    private readonly dateKey: Float64Array,
     private readonly type: number,
     private readonly quality: number,
     private readonly currency: number,
@@ -644,7 +645,7 @@ class Scan {
     private readonly useTop: number,
     private readonly keySign: number,
     private readonly positionSum: Uint32Array,
-    private readonly recordId: Int32Array,
+    private readonly recordId: Float64Array,
     private readonly hits: Int32Array,
     private readonly typeCounts: Uint32Array,
     private readonly qualityCounts: Uint32Array,
@@ -655,7 +656,7 @@ class Scan {
 
   /** Visits `ordinals[0..count)` (or 0..count when `fromList` is 0). */
   run(ordinals: Int32Array, count: number, fromList: number): void {
-    const { alive, typeOf, qualityOf, currencyOf, flagBits, dateOf, amountOf, organizationOf, dateKey, type, quality, currency, flagMask, attachmentMask, dateFrom, dateTo } = this;
+    const { alive, typeOf, qualityOf, currencyOf, flagBits, dateOf, amountOf, organizationOf, type, quality, currency, flagMask, attachmentMask, dateFrom, dateTo } = this;
     // Ordinals grow with record ids, roughly with dates: newest first, few documents beat the page's floor.
     const backwards = useTopOrder(this.useTop, this.keySign);
     const { amountFiltered, amountFrom, amountTo, organizationFiltered, organizationMask, top, useTop, keySign, positionSum, recordId, hits, typeCounts, qualityCounts, currencyCounts, organizationCounts, flagCounts } = this;
@@ -684,12 +685,11 @@ class Scan {
       if (attachmentMask !== 0 && (bits & attachmentMask) === 0) continue;
       const organizationId = organizationOf[ordinal]!;
       if (useTop === ORDER_DATE) {
-        const key = keySign * dateKey[ordinal]!;
-        if (key >= top.floor) top.offer(ordinal, key, 0);
-      } else if (useTop !== 0) {
-        const [primary, secondary] = sortKeys(useTop, ordinal, keySign, dateKey, amountOf, positionSum, recordId);
-        if (primary >= top.floor) top.offer(ordinal, primary, secondary);
-      } else hits[total] = ordinal;
+        // Most documents fall below the page's floor by date alone.
+        const key = keySign * dateOf[ordinal]!;
+        if (key >= top.floor) top.offer(ordinal, key, keySign * recordId[ordinal]!, 0);
+      } else if (useTop !== 0) offerSorted(top, useTop, ordinal, keySign, dateOf, amountOf, positionSum, recordId);
+      else hits[total] = ordinal;
       total++;
       typeCounts[typeOf[ordinal]!]!++;
       qualityCounts[qualityOf[ordinal]!]!++;
@@ -720,17 +720,18 @@ function sortOrder(sort: RecordSearchSort, hasTokens: boolean): number {
 }
 
 /**
- * The SQL orders as two numbers, larger first: relevance (position sum ascending, then date and id descending),
- * amount (records without one last, ties by id descending), date (date and id in one exact double).
+ * Offers a document to the page heap under the SQL order as three numbers, larger first: relevance (position sum
+ * ascending, then date and id descending), amount (records without one last, ties by id descending), date (date,
+ * then id, both descending or both ascending).
  */
-function sortKeys(order: number, ordinal: number, keySign: number, dateKey: Float64Array, amountOf: Float64Array, positionSum: Uint32Array, recordId: Int32Array): [number, number] {
-  if (order === ORDER_RELEVANCE) return [-positionSum[ordinal]!, dateKey[ordinal]!];
-  if (order === ORDER_AMOUNT_DESC || order === ORDER_AMOUNT_ASC) {
+function offerSorted(top: TopByKey, order: number, ordinal: number, keySign: number, dateOf: Int32Array, amountOf: Float64Array, positionSum: Uint32Array, recordId: Float64Array): void {
+  if (order === ORDER_RELEVANCE) top.offer(ordinal, -positionSum[ordinal]!, dateOf[ordinal]!, recordId[ordinal]!);
+  else if (order === ORDER_AMOUNT_DESC || order === ORDER_AMOUNT_ASC) {
     const amount = amountOf[ordinal]!;
-    return [Number.isNaN(amount) ? -Infinity : order === ORDER_AMOUNT_DESC ? amount : -amount, recordId[ordinal]!];
-  }
-  return [keySign * dateKey[ordinal]!, 0];
+    top.offer(ordinal, Number.isNaN(amount) ? -Infinity : order === ORDER_AMOUNT_DESC ? amount : -amount, recordId[ordinal]!, 0);
+  } else top.offer(ordinal, keySign * dateOf[ordinal]!, keySign * recordId[ordinal]!, 0);
 }
+
 
 interface RecentEntry {
   text: string;
@@ -816,70 +817,71 @@ function keepMatched(candidates: Int32Array, count: number, matched: Uint8Array,
   return kept;
 }
 
-/** The `size` entries with the largest (primary, secondary) keys, kept in a min-heap on typed arrays. */
+/** The `size` entries with the largest (primary, secondary, tertiary) keys, kept in a min-heap on typed arrays. */
 class TopByKey {
-  private readonly primary: Float64Array;
-  private readonly secondary: Float64Array;
+  private readonly keys: Float64Array;
   private readonly ordinals: Int32Array;
   private length = 0;
   /** Primary keys below this cannot enter: -Infinity until the heap is full, then its smallest primary key. */
   floor = -Infinity;
 
   constructor(private readonly size: number) {
-    this.primary = new Float64Array(size);
-    this.secondary = new Float64Array(size);
+    this.keys = new Float64Array(size * 3);
     this.ordinals = new Int32Array(size);
   }
 
-  /** Whether entry i is smaller than the key (p, s). */
-  private below(i: number, p: number, s: number): boolean {
-    const q = this.primary[i]!;
-    return q < p || (q === p && this.secondary[i]! < s);
+  /** Compares entry i with the key (p, s, t): negative when the entry is smaller. */
+  private compare(i: number, p: number, s: number, t: number): number {
+    const k = this.keys;
+    return k[3 * i]! - p || k[3 * i + 1]! - s || k[3 * i + 2]! - t;
   }
 
-  private place(i: number, ordinal: number, p: number, s: number): void {
-    this.primary[i] = p;
-    this.secondary[i] = s;
+  private place(i: number, ordinal: number, p: number, s: number, t: number): void {
+    this.keys[3 * i] = p;
+    this.keys[3 * i + 1] = s;
+    this.keys[3 * i + 2] = t;
     this.ordinals[i] = ordinal;
   }
 
   private move(from: number, to: number): void {
-    this.place(to, this.ordinals[from]!, this.primary[from]!, this.secondary[from]!);
+    const k = this.keys;
+    this.place(to, this.ordinals[from]!, k[3 * from]!, k[3 * from + 1]!, k[3 * from + 2]!);
   }
 
-  offer(ordinal: number, p: number, s: number): void {
+  offer(ordinal: number, p: number, s: number, t: number): void {
     if (this.size === 0) return;
+    const k = this.keys;
     if (this.length < this.size) {
       let i = this.length++;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (!this.below(parent, p, s) && !(this.primary[parent]! === p && this.secondary[parent]! === s)) {
-          this.move(parent, i);
-          i = parent;
-        } else break;
+        if (this.compare(parent, p, s, t) <= 0) break;
+        this.move(parent, i);
+        i = parent;
       }
-      this.place(i, ordinal, p, s);
-      if (this.length === this.size) this.floor = this.primary[0]!;
+      this.place(i, ordinal, p, s, t);
+      if (this.length === this.size) this.floor = k[0]!;
       return;
     }
-    if (!this.below(0, p, s)) return;
+    if (this.compare(0, p, s, t) >= 0) return;
     let i = 0;
     for (;;) {
       const left = 2 * i + 1;
       if (left >= this.length) break;
       const right = left + 1;
-      const child = right < this.length && this.below(right, this.primary[left]!, this.secondary[left]!) ? right : left;
-      if (!this.below(child, p, s)) break;
+      const child = right < this.length && this.compare(right, k[3 * left]!, k[3 * left + 1]!, k[3 * left + 2]!) < 0 ? right : left;
+      if (this.compare(child, p, s, t) >= 0) break;
       this.move(child, i);
       i = child;
     }
-    this.place(i, ordinal, p, s);
-    this.floor = this.primary[0]!;
+    this.place(i, ordinal, p, s, t);
+    this.floor = k[0]!;
   }
 
   /** Ordinals by key, largest first. */
   sorted(): number[] {
-    const order = Array.from({ length: this.length }, (_, i) => i).sort((a, b) => this.primary[b]! - this.primary[a]! || this.secondary[b]! - this.secondary[a]!);
+    const k = this.keys;
+    const order = Array.from({ length: this.length }, (_, i) => i).sort((a, b) => k[3 * b]! - k[3 * a]! || k[3 * b + 1]! - k[3 * a + 1]! || k[3 * b + 2]! - k[3 * a + 2]!);
     return order.map((i) => this.ordinals[i]!);
   }
 }

@@ -36,6 +36,7 @@ describe('streamed JSON array elements', () => {
       ['{"releases": [{"a": tru}]}', 'invalid JSON in element 1 of "releases"'],
       ['{"releases": []} x', 'unexpected content after the object'],
       ['{"releases": [] "x": 1}', 'expected "," or "}"'],
+      ['{"a\\q": 1, "releases": []}', 'invalid member name'],
     ] as const) {
       await expect(collect(input), input).rejects.toThrow(message);
     }

@@ -1,9 +1,10 @@
 /**
  * Streams the elements of chosen top-level arrays of one JSON object, e.g. the `releases` of an OCDS package, so
  * that a package of any size is read in constant memory: each element is parsed on its own (JSON.parse, up to a
- * size limit), other top-level members are skipped without being kept. The structure around the elements
- * (brackets, strings, commas) is checked as it streams; truncated or malformed input is an error with its byte
- * position. Structural characters are ASCII, so the scan works on UTF-8 bytes; elements are decoded strictly.
+ * size limit), other top-level members are skipped without being kept. The top-level object, the arrays and the
+ * elements are checked as they stream; a skipped member is only checked for balanced brackets and strings.
+ * Truncated or malformed input is an error with its byte position. Structural characters are ASCII, so the scan
+ * works on UTF-8 bytes; elements are decoded strictly.
  */
 
 export class JsonStreamError extends Error {
@@ -151,7 +152,12 @@ export async function* jsonArrayElements(source: AsyncIterable<Uint8Array> | Uin
           if (escaped) escaped = false;
           else if (byte === BACKSLASH) escaped = true;
           else if (byte === QUOTE) {
-            key = JSON.parse(`"${decode(Uint8Array.from(keyBytes))}"`) as string;
+            try {
+              key = JSON.parse(`"${decode(Uint8Array.from(keyBytes))}"`) as string;
+            } catch (error) {
+              if (error instanceof JsonStreamError) throw error;
+              fail('invalid member name');
+            }
             mode = 'colon';
             continue;
           }

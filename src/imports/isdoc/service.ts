@@ -11,7 +11,7 @@ import type { Organization, OrganizationService } from '../../organizations/serv
 import type { PublishOutcome, RegisterService } from '../../register/service.ts';
 import { prepareItem, type PreparedItem } from '../../register/prepare.ts';
 import type { ImportJob, JobService } from '../../jobs/service.ts';
-import { jobSource, type ImportCounts } from '../../jobs/rules.ts';
+import { countsAfterResume, jobSource, type ImportCounts } from '../../jobs/rules.ts';
 import { invoiceOfIsdoc } from './mapping.ts';
 import { parseIsdoc, textAt, type IsdocElement } from './reader.ts';
 import { validateIsdocStructure } from './structure.ts';
@@ -144,7 +144,8 @@ export class IsdocImportService {
           outcome.version = stored.version;
           outcome.issues = [...stored.issues.map((i) => ({ severity: i.severity, element: i.path, code: i.code, message: i.message })), ...warnings];
         }
-        const counts: ImportCounts = { read: outcomes.length, created: published.created, newVersions: published.newVersions, unchanged: published.unchanged, rejected: structurallyRejected + published.rejected };
+        const last: ImportCounts = { read: outcomes.length, created: published.created, newVersions: published.newVersions, unchanged: published.unchanged, rejected: structurallyRejected + published.rejected };
+        const counts = tracker.resumed ? countsAfterResume(last, await this.register.versionsWithSource(jobSource('isdoc', tracker.id))) : last;
         options.onProgress?.(counts);
         return { counts, report: { outcomes } };
       },

@@ -61,7 +61,7 @@ export class TableImportService {
           );
         }
         const published = await this.register.publish(organization, reading.items, {
-          source: jobSource('table', tracker.id),
+          source: jobSource('table', tracker.id, source.name),
           atomic: options.atomic,
           note: options.note,
           defaultType: reading.defaultType,
@@ -95,7 +95,7 @@ export class TableImportService {
           }
           if (published.rejected > 0) rejectedCsv = writer.toString();
         }
-        const counts = tracker.resumed ? countsAfterResume(countsOf(published), await this.register.versionsWithSource(jobSource('table', tracker.id))) : countsOf(published);
+        const counts = tracker.resumed ? countsAfterResume(countsOf(published), await this.register.versionsWithSource(jobSource('table', tracker.id, source.name))) : countsOf(published);
         const report = { format: reading.format, encoding: reading.encoding, delimiter: reading.delimiter, fileIssues: reading.fileIssues, issues, issuesTruncated };
         return { counts, report, rejectedCsv };
       },
