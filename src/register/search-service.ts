@@ -115,8 +115,8 @@ export class RecordSearchService {
     };
   }
 
-  private async withParties(rows: RecordListRow[]): Promise<SearchHit[]> {
-    const parties = await this.repository.currentParties(rows.map((r) => r.id));
+  private async withParties(rows: RecordListRow[], known?: PartyRow[]): Promise<SearchHit[]> {
+    const parties = known ?? (await this.repository.currentParties(rows.map((r) => r.id)));
     const byRecord = new Map<number, PartyRow[]>();
     for (const party of parties) byRecord.set(party.record_id, [...(byRecord.get(party.record_id) ?? []), party]);
     return rows.map((row) => toHit(row, byRecord.get(row.id) ?? []));
@@ -133,11 +133,11 @@ export class RecordSearchService {
     const generation = await this.repository.generation();
     const index = await this.index.current(generation);
     const caughtUp = performance.now();
-    const [rows, facets] = index
+    const [rows, facets, parties] = index
       ? await this.fromIndex(index, generation, resolved.filter, SORT_COLUMNS[query.sort], offset, SEARCH_PAGE_SIZE)
-      : await Promise.all([this.repository.search(resolved.filter, SORT_COLUMNS[query.sort], offset, SEARCH_PAGE_SIZE), this.facets(resolved.filter, generation)]);
+      : [...(await Promise.all([this.repository.search(resolved.filter, SORT_COLUMNS[query.sort], offset, SEARCH_PAGE_SIZE), this.facets(resolved.filter, generation)])), undefined] as const;
     const answered = performance.now();
-    const hits = await this.withParties(rows);
+    const hits = await this.withParties(rows, parties);
     this.logger?.debug('search answered', {
       engine: index ? 'index' : 'sql',
       generationMs: round(caughtUp - started),
@@ -157,9 +157,10 @@ export class RecordSearchService {
   }
 
   /** A page and the facets from the in-memory index; the rows themselves come from the register. */
-  private async fromIndex(index: SearchIndex, generation: string, filter: RecordListFilter, sort: RecordSearchSort, offset: number, limit: number): Promise<[RecordListRow[], RecordFacets]> {
+  private async fromIndex(index: SearchIndex, generation: string, filter: RecordListFilter, sort: RecordSearchSort, offset: number, limit: number): Promise<[RecordListRow[], RecordFacets, PartyRow[]]> {
     const answer = index.query(filter, sort, offset, limit);
-    const [rows, labels] = await Promise.all([this.repository.listRowsByIds(answer.ids), this.labels(generation)]);
+    // The page's ids are known, so its rows and parties are read together.
+    const [rows, parties, labels] = await Promise.all([this.repository.listRowsByIds(answer.ids), this.repository.currentParties(answer.ids), this.labels(generation)]);
     const organizations = answer.facets.organizations
       .flatMap(({ organizationId, count }) => {
         const label = labels.get(organizationId);
@@ -167,7 +168,7 @@ export class RecordSearchService {
       })
       .sort((a, b) => b.count - a.count || (a.ico < b.ico ? -1 : a.ico > b.ico ? 1 : 0))
       .slice(0, FACET_ORGANIZATIONS);
-    return [rows, { ...answer.facets, organizations }];
+    return [rows, { ...answer.facets, organizations }, parties];
   }
 
   private async labels(generation: string): Promise<Map<number, { ico: string; name: string }>> {
