@@ -303,10 +303,6 @@ export class SearchIndex {
     this.recent.delete(ordinal);
   }
 
-  has(recordId: number): boolean {
-    return this.ordinalOfRecord.has(recordId);
-  }
-
   private append(document: IndexDocument): number {
     if (this.size === this.recordId.length) {
       this.recordId = grow(this.recordId);
