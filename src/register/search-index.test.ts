@@ -12,7 +12,7 @@ function random(seed: number): () => number {
   };
 }
 
-const WORDS = ['skola', 'skolni', 'skolka', 'jidelna', 'oprava', 'opravy', 'chodniku', 'c.', '2024/15/osm', '150007', '1500', 'dotace', 'sport', 'radnice', 's.r.o.', 'a'];
+const WORDS = ['skola', 'skolni', 'skolka', 'jidelna', 'oprava', 'opravy', 'chodniku', 'c.', '2024/15/osm', '150007', '1500', 'dotace', 'sport', 'radnice', 's.r.o.', 'a', '😀'];
 const NAMES = ['stavebni firma', 'skolni jidelna', 'oprava a udrzba', 'elektro svetlo', 'sport klub'];
 const TYPES = ['smlouva', 'objednavka', 'faktura'];
 
@@ -57,7 +57,8 @@ function reference(documents: IndexDocument[], filter: RecordListFilter, sort: R
     if (filter.partyIco && !d.parties.some((p) => p.ico === filter.partyIco)) return false;
     return true;
   });
-  const relevance = (d: IndexDocument) => tokens.reduce((sum, t) => sum + d.searchText.indexOf(` ${t}`) + 1, 0);
+  // instr counts characters: the spread string counts a character beyond the BMP once.
+  const relevance = (d: IndexDocument) => tokens.reduce((sum, t) => sum + [...d.searchText.slice(0, Math.max(0, d.searchText.indexOf(` ${t}`)))].length + (d.searchText.includes(` ${t}`) ? 1 : 0), 0);
   const byDateDesc = (a: IndexDocument, b: IndexDocument) => (a.primaryDate < b.primaryDate ? 1 : a.primaryDate > b.primaryDate ? -1 : b.id - a.id);
   const compare: (a: IndexDocument, b: IndexDocument) => number =
     sort === 'relevance' && tokens.length > 0

@@ -202,13 +202,30 @@ function grow<T extends NumberArray>(array: T): T {
 /** Calls `visit(word, position)` for each space-separated word of a folded text; position is instr's (1-based, of the space). */
 function eachWord(text: string, visit: (word: string, position: number) => void): void {
   let start = 0;
+  // instr and strpos count characters, JavaScript UTF-16 units: a character beyond the BMP is two units.
+  let pairs = 0;
+  let pairsAtStart = 0;
   for (let i = 0; i <= text.length; i++) {
-    const space = i === text.length || text.charCodeAt(i) === 32;
-    if (space) {
-      if (i > start) visit(text.slice(start, i), start);
+    const code = i === text.length ? 32 : text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) pairs++;
+    if (code === 32) {
+      if (i > start) visit(text.slice(start, i), start - pairsAtStart);
       start = i + 1;
+      pairsAtStart = pairs;
     }
   }
+}
+
+/** instr's 1-based character position of `needle` in `text`, 0 when absent. */
+function characterPosition(text: string, needle: string): number {
+  const at = text.indexOf(needle);
+  if (at < 0) return 0;
+  let pairs = 0;
+  for (let i = 0; i < at; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) pairs++;
+  }
+  return at + 1 - pairs;
 }
 
 /** Party names as one text, each name with a leading space, so that a prefix scan starts at word boundaries. */
@@ -407,7 +424,7 @@ export class SearchIndex {
   /** Matches a document added after the build by scanning its text; true when it matches. */
   private matchRecent(condition: WordCondition, ordinal: number, entry: RecentEntry, step: number): boolean {
     let position = 0;
-    if (condition.kind === TEXT_WORD) position = entry.text.indexOf(` ${condition.word}`) + 1;
+    if (condition.kind === TEXT_WORD) position = characterPosition(entry.text, ` ${condition.word}`);
     else if (condition.kind === PARTY_WORD) position = entry.parties.indexOf(` ${condition.word}`) >= 0 ? 1 : 0;
     else position = entry.icos.includes(condition.word) ? 1 : 0;
     if (position <= 0) return false;
