@@ -35,6 +35,15 @@ function toDocument(row: IndexDocumentRow): IndexDocument {
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Runs a stepwise computation, letting requests run between its steps. */
+async function stepwise<T>(steps: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await yieldToRequests();
+  }
+}
+
 export class LiveSearchIndex {
   private index: SearchIndex | null = null;
   /** Every version up to this id is in the index. */
@@ -53,7 +62,7 @@ export class LiveSearchIndex {
     private readonly logger?: Logger,
     options: LiveSearchIndexOptions = {},
   ) {
-    this.pageSize = options.pageSize ?? 5000;
+    this.pageSize = options.pageSize ?? 1000;
     this.rebuildAfter = options.rebuildAfter ?? 50_000;
     this.enabled = options.enabled ?? true;
   }
@@ -92,8 +101,8 @@ export class LiveSearchIndex {
         afterId = rows[rows.length - 1]!.id;
         await yieldToRequests();
       }
-      const index = builder.finish();
-      index.warmUp();
+      const index = await stepwise(builder.finish());
+      await stepwise(index.warmUp());
       await this.serially(async () => {
         this.index = index;
         this.appliedVersion = fromVersion;

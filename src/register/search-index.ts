@@ -41,6 +41,8 @@ const QUALITIES = ['A', 'B', 'C'] as const;
 /** Marks an IČO in the party vocabulary, so that it never meets a name word. */
 const ICO_MARK = '\u0001';
 const NO_AMOUNT = Number.NaN;
+/** Postings placed between two yields of a build (about 20 ms). */
+const PLACED_PER_STEP = 2_000_000;
 const ATTACHMENT_BIT = 1 << 30;
 const FLAG_BITS = ATTACHMENT_BIT - 1;
 
@@ -162,11 +164,35 @@ class PostingsBuilder {
     this.pairs++;
   }
 
-  build(): Postings {
+  /**
+   * Builds the postings in steps: at each `yield` the caller may let other work run (a server answers requests
+   * in between), since sorting two million words and placing twenty million postings take seconds in all.
+   */
+  *build(): Generator<void, Postings> {
     const words = this.words;
-    const order = Array.from(words.keys()).sort((a, b) => (words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0));
+    // Sorted in buckets by the first two characters (their order is the strings' order), one bucket at a time.
+    const buckets = new Map<number, number[]>();
+    for (let id = 0; id < words.length; id++) {
+      const word = words[id]!;
+      const key = word.charCodeAt(0) * 65537 + (word.length > 1 ? word.charCodeAt(1) + 1 : 0);
+      const bucket = buckets.get(key);
+      if (bucket) bucket.push(id);
+      else buckets.set(key, [id]);
+    }
+    const order: number[] = [];
+    let sortedSinceYield = 0;
+    for (const key of [...buckets.keys()].sort((a, b) => a - b)) {
+      const bucket = buckets.get(key)!.sort((a, b) => (words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0));
+      for (const id of bucket) order.push(id);
+      sortedSinceYield += bucket.length;
+      if (sortedSinceYield > 100_000) {
+        sortedSinceYield = 0;
+        yield;
+      }
+    }
     const rankOf = new Int32Array(words.length);
     order.forEach((id, rank) => (rankOf[id] = rank));
+    yield;
     const wordStart = new Uint32Array(words.length + 1);
     let length = 0;
     for (let rank = 0; rank < order.length; rank++) {
@@ -176,16 +202,21 @@ class PostingsBuilder {
     wordStart[order.length] = length;
     const vocabulary = order.map((id) => words[id]).join('');
     // Counting sort by word rank; ordinals stay ascending within a word because pairs came in ordinal order.
+    yield;
     const postingStart = new Uint32Array(words.length + 1);
     for (let i = 0; i < this.pairs; i++) postingStart[rankOf[this.pairWord[i]!]! + 1]!++;
     for (let rank = 0; rank < words.length; rank++) postingStart[rank + 1]! += postingStart[rank]!;
     const fill = postingStart.slice(0, words.length);
     const ordinals = new Int32Array(this.pairs);
     const positions = this.pairPosition ? new Uint16Array(this.pairs) : null;
-    for (let i = 0; i < this.pairs; i++) {
-      const at = fill[rankOf[this.pairWord[i]!]!]!++;
-      ordinals[at] = this.pairOrdinal[i]!;
-      if (positions) positions[at] = this.pairPosition![i]!;
+    for (let from = 0; from < this.pairs; from += PLACED_PER_STEP) {
+      yield;
+      const to = Math.min(this.pairs, from + PLACED_PER_STEP);
+      for (let i = from; i < to; i++) {
+        const at = fill[rankOf[this.pairWord[i]!]!]!++;
+        ordinals[at] = this.pairOrdinal[i]!;
+        if (positions) positions[at] = this.pairPosition![i]!;
+      }
     }
     return new Postings(vocabulary, wordStart, postingStart, ordinals, positions);
   }
@@ -277,7 +308,7 @@ export class SearchIndex {
   static build(documents: Iterable<IndexDocument>): SearchIndex {
     const builder = new SearchIndexBuilder();
     for (const document of documents) builder.add(document);
-    return builder.finish();
+    return drain(builder.finish());
   }
 
   /** For the builder: appends a document to the columns and returns its ordinal. */
@@ -454,7 +485,7 @@ export class SearchIndex {
    * Runs each kind of query a few times, so that the compiler has optimised the loops before the first visitor
    * comes (the first unoptimised run of a query over a million documents takes several times longer).
    */
-  warmUp(): void {
+  *warmUp(): Generator<void, void> {
     const text = this.text;
     const words = text?.wordCount ?? 0;
     // A rare word (the last of the vocabulary) and a common prefix (the first letters of the middle word).
@@ -474,7 +505,10 @@ export class SearchIndex {
       { partyTokens: [common] },
     ];
     for (let round = 0; round < 5; round++) {
-      for (const filter of filters) for (const sort of ['date_desc', 'date_asc', 'relevance', 'amount_desc'] as const) this.compute(filter, sort, 0, 20);
+      for (const filter of filters) {
+        for (const sort of ['date_desc', 'date_asc', 'relevance', 'amount_desc'] as const) this.compute(filter, sort, 0, 20);
+        yield;
+      }
     }
   }
 
@@ -924,8 +958,19 @@ export class SearchIndexBuilder {
     }
   }
 
-  finish(): SearchIndex {
-    SearchIndex.seal(this.index, this.text.build(), this.party.build());
+  /** The index, built in steps (see PostingsBuilder.build); `drain` runs them all at once. */
+  *finish(): Generator<void, SearchIndex> {
+    const text = yield* this.text.build();
+    const party = yield* this.party.build();
+    SearchIndex.seal(this.index, text, party);
     return this.index;
+  }
+}
+
+/** Runs a stepwise computation to its end without pausing. */
+export function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
   }
 }
