@@ -535,12 +535,10 @@ export class SearchIndex {
     const organizationCounts = new Uint32Array(this.organizationIds.length);
     const { alive } = this;
     const keep = offset + limit;
-    // Sorting by date, the page is chosen during the scan by a numeric key; other orders sort the hits after it.
-    // The page is chosen during the scan by numeric keys (a heap of offset + limit); whole results sort after it.
+    // The page is chosen during the scan by a heap of offset + limit entries on numeric keys (downloads too).
     const order = sortOrder(sort, (filter.tokens ?? []).length > 0);
-    const top = keep <= 10_000 ? new TopByKey(keep) : null;
+    const top = new TopByKey(Math.max(0, Math.min(keep, this.liveCount)));
     const keySign = sort === 'date_asc' ? -1 : 1;
-    const hits = top || impossible ? new Int32Array(0) : new Int32Array(words ? words.count : this.liveCount);
     let total = 0;
     let withAttachment = 0;
     const unfiltered = !words && !impossible && type < 0 && quality < 0 && currency < 0 && flagMask === 0 && attachmentMask === 0 && !filter.dateFrom && !filter.dateTo && !amountFiltered && !organizations;
@@ -548,10 +546,8 @@ export class SearchIndex {
       for (let i = 0; i < this.size; i++) {
         const ordinal = keySign > 0 ? this.size - 1 - i : i;
         if (alive[ordinal] === 0) continue;
-        if (top) {
-          const date = keySign * this.dateOf[ordinal]!;
-          if (order !== ORDER_DATE || date >= top.floor) offerSorted(top, order, ordinal, keySign, this.dateOf, this.amountOf, this.positionSum, this.recordId);
-        } else hits[total] = ordinal;
+        const date = keySign * this.dateOf[ordinal]!;
+        if (order !== ORDER_DATE || date >= top.floor) offerSorted(top, order, ordinal, keySign, this.dateOf, this.amountOf, this.positionSum, this.recordId);
         total++;
       }
       const all = this.all;
@@ -574,14 +570,14 @@ export class SearchIndex {
       const scan = new Scan(
         this.alive, this.typeOf, this.qualityOf, this.currencyOf, this.flagBits, this.dateOf, this.amountOf, this.organization,
         type, quality, currency, flagMask, attachmentMask, dateFrom, dateTo, amountFiltered ? 1 : 0, amountFrom, amountTo, organizations ? 1 : 0, organizationMask,
-        top ?? new TopByKey(0), top ? order : 0, keySign, this.positionSum, this.recordId, hits, typeCounts, qualityCounts, currencyCounts, organizationCounts, flagCounts,
+        top, order, keySign, this.positionSum, this.recordId, typeCounts, qualityCounts, currencyCounts, organizationCounts, flagCounts,
       );
       if (words) scan.run(words.ordinals, words.count, 1);
       else scan.run(new Int32Array(0), this.size, 0);
       total = scan.total;
       withAttachment = scan.withAttachment;
     }
-    const page = top ? top.sorted().slice(offset, keep) : this.topOrdinals(hits.subarray(0, total), this.comparator(sort, (filter.tokens ?? []).length > 0), offset, limit);
+    const page = top.sorted().slice(offset, keep);
     return {
       ids: page.map((ordinal) => this.recordId[ordinal]!),
       facets: {
@@ -597,64 +593,6 @@ export class SearchIndex {
         organizations: Array.from(organizationCounts).flatMap((count, organization) => (count > 0 ? [{ organizationId: this.organizationIds[organization]!, count }] : [])),
       },
     };
-  }
-
-  /** Orders of the SQL search, ties broken by record id. */
-  private comparator(sort: RecordSearchSort, hasTokens: boolean): (a: number, b: number) => number {
-    const date = this.dateOf;
-    const id = this.recordId;
-    const amount = this.amountOf;
-    const sum = this.positionSum;
-    const byDateDesc = (a: number, b: number) => date[b]! - date[a]! || id[b]! - id[a]!;
-    if (sort === 'relevance' && hasTokens) return (a, b) => sum[a]! - sum[b]! || byDateDesc(a, b);
-    if (sort === 'amount_desc' || sort === 'amount_asc') {
-      const direction = sort === 'amount_desc' ? -1 : 1;
-      return (a, b) => {
-        const x = amount[a]!;
-        const y = amount[b]!;
-        const missing = Number(Number.isNaN(x)) - Number(Number.isNaN(y));
-        if (missing !== 0) return missing;
-        return (x === y || Number.isNaN(x) ? 0 : x < y ? -direction : direction) || id[b]! - id[a]!;
-      };
-    }
-    if (sort === 'date_asc') return (a, b) => date[a]! - date[b]! || id[a]! - id[b]!;
-    return byDateDesc;
-  }
-
-  /** The ordinals at [offset, offset + limit) of `hits` sorted by `compare`, keeping only offset + limit in a heap. */
-  private topOrdinals(hits: Int32Array, compare: (a: number, b: number) => number, offset: number, limit: number): number[] {
-    const keep = offset + limit;
-    if (keep <= 0 || hits.length === 0) return [];
-    if (keep >= hits.length / 4) return Array.from(hits).sort(compare).slice(offset, keep);
-    // A max-heap (by `compare`) of the best `keep` seen so far: its root is the worst of them.
-    const heap: number[] = [];
-    const worse = (i: number, j: number) => compare(heap[i]!, heap[j]!) > 0;
-    const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j]!, heap[i]!]);
-    for (let n = 0; n < hits.length; n++) {
-      const ordinal = hits[n]!;
-      if (heap.length < keep) {
-        heap.push(ordinal);
-        for (let i = heap.length - 1; i > 0; ) {
-          const parent = (i - 1) >> 1;
-          if (!worse(i, parent)) break;
-          swap(i, parent);
-          i = parent;
-        }
-      } else if (compare(ordinal, heap[0]!) < 0) {
-        heap[0] = ordinal;
-        for (let i = 0; ; ) {
-          const left = 2 * i + 1;
-          const right = left + 1;
-          let largest = i;
-          if (left < heap.length && worse(left, largest)) largest = left;
-          if (right < heap.length && worse(right, largest)) largest = right;
-          if (largest === i) break;
-          swap(i, largest);
-          i = largest;
-        }
-      }
-    }
-    return heap.sort(compare).slice(offset, keep);
   }
 }
 
@@ -688,12 +626,11 @@ class Scan {
     private readonly organizationFiltered: number,
     private readonly organizationMask: Uint8Array,
     private readonly top: TopByKey,
-    /** 0: collect hits for a full sort; else the ORDER_ of the page heap. */
-    private readonly useTop: number,
+    /** The ORDER_ of the page heap. */
+    private readonly order: number,
     private readonly keySign: number,
     private readonly positionSum: Uint32Array,
     private readonly recordId: Float64Array,
-    private readonly hits: Int32Array,
     private readonly typeCounts: Uint32Array,
     private readonly qualityCounts: Uint32Array,
     private readonly currencyCounts: Uint32Array,
@@ -705,8 +642,8 @@ class Scan {
   run(ordinals: Int32Array, count: number, fromList: number): void {
     const { alive, typeOf, qualityOf, currencyOf, flagBits, dateOf, amountOf, organizationOf, type, quality, currency, flagMask, attachmentMask, dateFrom, dateTo } = this;
     // Ordinals grow with record ids, roughly with dates: newest first, few documents beat the page's floor.
-    const backwards = useTopOrder(this.useTop, this.keySign);
-    const { amountFiltered, amountFrom, amountTo, organizationFiltered, organizationMask, top, useTop, keySign, positionSum, recordId, hits, typeCounts, qualityCounts, currencyCounts, organizationCounts, flagCounts } = this;
+    const backwards = this.keySign > 0 ? 1 : 0;
+    const { amountFiltered, amountFrom, amountTo, organizationFiltered, organizationMask, top, order, keySign, positionSum, recordId, typeCounts, qualityCounts, currencyCounts, organizationCounts, flagCounts } = this;
     let total = 0;
     let withAttachment = 0;
     const dateFiltered = dateFrom > -Infinity || dateTo < Infinity ? 1 : 0;
@@ -731,12 +668,11 @@ class Scan {
       if (flagMask > 0 && (bits & flagMask) === 0) continue;
       if (attachmentMask !== 0 && (bits & attachmentMask) === 0) continue;
       const organizationId = organizationOf[ordinal]!;
-      if (useTop === ORDER_DATE) {
+      if (order === ORDER_DATE) {
         // Most documents fall below the page's floor by date alone.
         const key = keySign * dateOf[ordinal]!;
         if (key >= top.floor) top.offer(ordinal, key, keySign * recordId[ordinal]!, 0);
-      } else if (useTop !== 0) offerSorted(top, useTop, ordinal, keySign, dateOf, amountOf, positionSum, recordId);
-      else hits[total] = ordinal;
+      } else offerSorted(top, order, ordinal, keySign, dateOf, amountOf, positionSum, recordId);
       total++;
       typeCounts[typeOf[ordinal]!]!++;
       qualityCounts[qualityOf[ordinal]!]!++;
@@ -748,10 +684,6 @@ class Scan {
     this.total = total;
     this.withAttachment = withAttachment;
   }
-}
-
-function useTopOrder(useTop: number, keySign: number): number {
-  return useTop !== 0 && keySign > 0 ? 1 : 0;
 }
 
 const ORDER_DATE = 1;
