@@ -392,12 +392,17 @@ export class RegisterRepository {
       .execute();
   }
 
-  async list(filter: RecordListFilter, cursor: RecordListCursor | undefined, limit: number): Promise<RecordListRow[]> {
-    let query = this.db
+  /** Records with their organisation's IČO and name: the rows of lists, searches and result pages. */
+  private listRows() {
+    return this.db
       .selectFrom('records as r')
       .innerJoin('organizations as o', 'o.id', 'r.organization_id')
       .selectAll('r')
       .select(['o.ico as organization_ico', 'o.name as organization_name']);
+  }
+
+  async list(filter: RecordListFilter, cursor: RecordListCursor | undefined, limit: number): Promise<RecordListRow[]> {
+    let query = this.listRows();
     query = query.where((eb) => this.filterExpression(eb as unknown as RecordsEb, filter));
     if (cursor) {
       query = query.where((eb) =>
@@ -463,11 +468,7 @@ export class RegisterRepository {
 
   /** One page of a search, sorted; relevance ranks records whose tokens come earlier (the subject comes first). */
   async search(filter: RecordListFilter, sort: RecordSearchSort, offset: number, limit: number): Promise<RecordListRow[]> {
-    let query = this.db
-      .selectFrom('records as r')
-      .innerJoin('organizations as o', 'o.id', 'r.organization_id')
-      .selectAll('r')
-      .select(['o.ico as organization_ico', 'o.name as organization_name'])
+    let query = this.listRows()
       .where((eb) => this.filterExpression(eb as unknown as RecordsEb, filter));
     const amount = sql<number>`coalesce(r.amount_with_vat, r.amount_without_vat)`;
     const tokens = filter.tokens ?? [];
@@ -732,11 +733,7 @@ export class RegisterRepository {
   /** Rows of a result page by record id, in the given order. */
   async listRowsByIds(recordIds: number[]): Promise<RecordListRow[]> {
     if (recordIds.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('records as r')
-      .innerJoin('organizations as o', 'o.id', 'r.organization_id')
-      .selectAll('r')
-      .select(['o.ico as organization_ico', 'o.name as organization_name'])
+    const rows = await this.listRows()
       .where('r.id', 'in', recordIds)
       .execute();
     const byId = new Map(rows.map((row) => [Number(row.id), row]));
