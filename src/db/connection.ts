@@ -19,6 +19,11 @@ export interface Db {
   /** PostgreSQL schema the tables live in (search_path); undefined for SQLite. */
   schema?: string;
   /**
+   * How a worker thread opens its own connection to the same database (with credentials: never log it);
+   * null for an in-memory SQLite database, which no other connection can see.
+   */
+  reopen: { url: string; searchPath?: string } | null;
+  /**
    * Runs a compiled read and returns its rows as arrays in the select's column order. For bulk reads (exports):
    * rows as objects cost ~40 % more to build on SQLite than the query itself.
    */
@@ -76,6 +81,7 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       kysely,
+      reopen: { url, searchPath },
       rows: async (query) => (await pool.query({ text: query.sql, values: query.parameters as unknown[], rowMode: 'array' })).rows as unknown[][],
       dialect: 'postgres',
       target: `postgres://${parsedUrl.host}${parsedUrl.pathname}${searchPath ? `?schema=${searchPath}` : ''}`,
@@ -104,6 +110,7 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
   const rawStatements = withStatementCache(sqlite, 20);
   return {
     kysely,
+    reopen: file === ':memory:' ? null : { url: `sqlite:${file}` },
     dialect: 'sqlite',
     target: `sqlite:${file}`,
     rows: async (query) => rawStatements.prepare(query.sql).raw(true).all(...(query.parameters as unknown[])) as unknown[][],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomInt } from 'node:crypto';
-import { CsvRowFormatter, defuseFormula, mergeIndex, msUntilNext, ndjsonLine } from './rules.ts';
+import { CsvRowFormatter, defuseFormula, mergeIndex, mergeScopes, msUntilNext, ndjsonLine } from './rules.ts';
 import { cellLayout, fillCells } from './canonical.ts';
 import { EXAMPLES } from '../standard/examples.ts';
 import type { RecordType } from '../standard/schema.ts';
@@ -93,6 +93,28 @@ describe('NDJSON and the index', () => {
     const entry = (path: string, generatedAt: string) => ({ path, organization: null, type: null, format: 'csv' as const, rows: 1, bytes: 1, sha256: '', personalData: false, generatedAt });
     const merged = mergeIndex({ generatedAt: 'old', standardVersion: '1.0', files: [entry('b', 'old'), entry('a', 'old')] }, [entry('b', 'new')], 'new', '1.0');
     expect(merged.files.map((f) => `${f.path}:${f.generatedAt}`)).toEqual(['a:old', 'b:new']);
+  });
+});
+
+describe('scopes of two ranges', () => {
+  const scope = (organizationId: number, type: string, records: number, published: number, maxParties: number | null, maxAttachments: number | null) => ({
+    organization_id: organizationId,
+    ico: String(organizationId).padStart(8, '0'),
+    name: `Obec ${organizationId}`,
+    type,
+    records,
+    published,
+    max_parties: maxParties,
+    max_attachments: maxAttachments,
+  });
+
+  it('adds the counts and keeps the widest published record of each organisation and type', () => {
+    const merged = mergeScopes([scope(2, 'smlouva', 3, 2, 4, null), scope(1, 'faktura', 1, 1, 1, 0)], [scope(2, 'smlouva', 5, 5, 2, 3), scope(2, 'faktura', 1, 0, null, null)]);
+    expect(merged).toEqual([scope(1, 'faktura', 1, 1, 1, 0), scope(2, 'faktura', 1, 0, null, null), scope(2, 'smlouva', 8, 7, 4, 3)]);
+  });
+
+  it('keeps a scope only one range has as it is', () => {
+    expect(mergeScopes([], [scope(7, 'objednavka', 2, 2, 1, 1)])).toEqual([scope(7, 'objednavka', 2, 2, 1, 1)]);
   });
 });
 

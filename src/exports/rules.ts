@@ -7,6 +7,7 @@ import { csvField } from '../shared/csv.ts';
 import { csvColumns } from '../standard/flat.ts';
 import { cellLayout, fillCells, type CellLayout } from './canonical.ts';
 import type { RecordType } from '../standard/schema.ts';
+import type { ExportScopeRow } from './repository.ts';
 
 export const EXPORT_FORMATS = ['csv', 'excel', 'ndjson', 'ocds'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -252,4 +253,21 @@ export function msUntilNext(now: Date, time: string): number {
   const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), hours, minutes));
   if (next.getTime() <= now.getTime()) next.setUTCDate(next.getUTCDate() + 1);
   return next.getTime() - now.getTime();
+}
+
+/** The scopes of the whole export from those of its two ranges (counts added, widest records kept), by organisation. */
+export function mergeScopes(first: readonly ExportScopeRow[], second: readonly ExportScopeRow[]): ExportScopeRow[] {
+  const widest = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+  const byKey = new Map<string, ExportScopeRow>();
+  for (const scope of [...first, ...second]) {
+    const key = `${scope.organization_id}:${scope.type}`;
+    const seen = byKey.get(key);
+    byKey.set(
+      key,
+      seen
+        ? { ...seen, records: seen.records + scope.records, published: seen.published + scope.published, max_parties: widest(seen.max_parties, scope.max_parties), max_attachments: widest(seen.max_attachments, scope.max_attachments) }
+        : { ...scope },
+    );
+  }
+  return [...byKey.values()].sort((a, b) => a.organization_id - b.organization_id || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -146,5 +146,66 @@ describe('bulk export', () => {
     const partial = await ctx.exports.run({ organizations: [a.ico], formats: ['ndjson'] });
     expect(partial.index.files.some((f) => f.path === 'vse/smlouvy.csv')).toBe(true);
     expect(partial.index.files.find((f) => f.path === `${a.ico}/smlouvy.ndjson`)!.generatedAt).toBe(partial.index.generatedAt);
+  });
+
+  it('writes the same files on two cores (a worker thread writes the second half of the records) as in one pass', async () => {
+    const { ctx: context, dir: directory } = await freshContext();
+    const towns = [await makeOrganization(context, { name: 'Obec První' }), await makeOrganization(context, { name: 'Obec Druhá' }), await makeOrganization(context, { name: 'Obec Třetí' })];
+    await publishTown(context, towns[0]!);
+    await context.register.publish(towns[1]!, items([contract({ id: 'D-1' }), contract({ id: 'D-2', strany: [{ nazev: 'Jan Novák', typOsoby: 'fyzicka' }, { nazev: 'Firma', ico: '25596641' }, { nazev: 'Třetí' }] })]), { source: 'test' });
+    await publishTown(context, towns[1]!);
+    // Only in the second range: its files are opened, with their header, when the worker's part is appended.
+    await context.register.publish(towns[2]!, items([contract({ id: 'T-1' }), invoice({ id: 'T-F', smlouva: 'T-1' })]), { source: 'test' });
+    await context.register.publish(towns[0]!, items([contract({ id: 'SML-1', predmet: 'Oprava školy, znovu' })]), { source: 'test' });
+
+    const snapshot = () => {
+      const files = new Map<string, Buffer>();
+      const walk = (relative: string) => {
+        for (const entry of readdirSync(join(directory, relative), { withFileTypes: true })) {
+          const path = relative ? `${relative}/${entry.name}` : entry.name;
+          if (entry.isDirectory()) walk(path);
+          else if (entry.name !== 'index.json') files.set(path, readFileSync(join(directory, path)));
+        }
+      };
+      walk('');
+      return files;
+    };
+    const entries = (index: { files: Array<{ path: string; rows: number; bytes: number; sha256: string; personalData: boolean }> }) => index.files.map(({ path, rows, bytes, sha256, personalData }) => ({ path, rows, bytes, sha256, personalData }));
+
+    const onePass = await context.exports.run({ formats: ['csv', 'excel', 'ndjson'], parallelFrom: Number.POSITIVE_INFINITY });
+    const written = snapshot();
+    const twoCores = await context.exports.run({ formats: ['csv', 'excel', 'ndjson'], parallelFrom: 1 });
+    expect([onePass.threads, twoCores.threads]).toEqual([1, 2]);
+    expect(twoCores.records).toBe(onePass.records);
+    expect(entries(twoCores.index)).toEqual(entries(onePass.index));
+    const rewritten = snapshot();
+    expect([...rewritten.keys()].sort()).toEqual([...written.keys()].sort());
+    for (const [path, bytes] of written) expect(rewritten.get(path)!.equals(bytes), path).toBe(true);
+    expect(entries(twoCores.index).find((f) => f.path === `${towns[2]!.ico}/smlouvy.csv`)!.rows).toBe(1);
+    for (const file of twoCores.index.files.filter((f) => !f.path.includes('ocds'))) {
+      expect(createHash('sha256').update(readFileSync(join(directory, file.path))).digest('hex')).toBe(file.sha256);
+    }
+  });
+
+  it('leaves the previous files and no temporary file behind when an export on two cores fails', async () => {
+    const { ctx: context, dir: directory } = await freshContext();
+    const town = await makeOrganization(context, { name: 'Obec Přerušená' });
+    await publishTown(context, town);
+    await context.exports.run({ formats: ['csv'], parallelFrom: 1 });
+    const before = readFileSync(join(directory, town.ico, 'smlouvy.csv'));
+    await context.register.publish(town, items([contract({ id: 'SML-9', predmet: 'Nová smlouva' })]), { source: 'test' });
+    await expect(
+      context.exports.run({
+        formats: ['csv'],
+        parallelFrom: 1,
+        onProgress: () => {
+          throw new Error('disk full');
+        },
+      }),
+    ).rejects.toThrow('disk full');
+    expect(readFileSync(join(directory, town.ico, 'smlouvy.csv')).equals(before)).toBe(true);
+    const leftovers = (relative: string): string[] =>
+      readdirSync(join(directory, relative), { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? leftovers(join(relative, entry.name)) : entry.name.endsWith('.tmp') ? [join(relative, entry.name)] : []));
+    expect(leftovers('')).toEqual([]);
   });
 });

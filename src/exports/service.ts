@@ -4,20 +4,29 @@
  * counts is replaced last. Rows follow the order records were first published, so a file imported elsewhere and
  * exported again comes out the same.
  */
+import { mkdirSync, rmSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AtomicFile } from '../shared/atomic-file.ts';
-import { RECORD_TYPES, STANDARD_VERSION, type RecordType } from '../standard/schema.ts';
+import { STANDARD_VERSION } from '../standard/schema.ts';
 import type { OrganizationService } from '../organizations/service.ts';
 import type { Logger } from '../shared/log.ts';
-import { ExportRepository, type ExportRecordRow, type ExportScopeRow, type ExportVersionRow } from './repository.ts';
+import type { ExportRepository, ExportScopeRow } from './repository.ts';
 import type { OcdsExporter } from '../ocds/export.ts';
-import { CsvRowFormatter, filePath, mergeIndex, msUntilNext, ndjsonLine, type ExportFileEntry, type ExportFormat, type ExportIndex, type NdjsonVersion } from './rules.ts';
+import { mergeIndex, mergeScopes, msUntilNext, type ExportFileEntry, type ExportFormat, type ExportIndex } from './rules.ts';
+import { abortFiles, appendParts, bulkFileWriter, commitFiles, type ExportPlan, type RangeWriter, type TableFormat } from './range-writer.ts';
+import { ExportWorker } from './export-in-worker.ts';
 
 export const INDEX_FILE = 'index.json';
-const CHUNK = 2000;
 /** Bytes all organisation files may buffer together by default; each gets an even share between 4 and 64 kB. */
 const ORGANIZATION_BUFFER_BYTES = 16 * 1024 * 1024;
+/**
+ * From this many records the export runs on two cores: this thread writes the first half of the records, a worker
+ * thread the second half into parts appended afterwards. Below it, starting the worker costs more than it saves.
+ */
+const PARALLEL_FROM = 20_000;
+/** This thread also appends the worker's part at the end, so it takes a little less than half of the records. */
+const FIRST_RANGE_SHARE = 0.45;
 
 export interface ExportOptions {
   formats?: readonly ExportFormat[];
@@ -32,6 +41,18 @@ export interface ExportOptions {
    * of 189–193 MB against 21.9–22.8 s and 198–201 MB with 16 MB and the default cache.
    */
   organizationBufferBytes?: number;
+  /** Records from which a worker thread writes the second half (tests lower it); default 20,000. */
+  parallelFrom?: number;
+}
+
+type ProgressCallback = (done: number, total: number) => void | Promise<void>;
+
+/** What decides the files' layout before the scopes are known. */
+interface Layout {
+  formats: TableFormat[];
+  generatedAt: string;
+  organizationIds?: number[];
+  organizationBufferBytes: number;
 }
 
 export interface ExportSummary {
@@ -39,25 +60,8 @@ export interface ExportSummary {
   records: number;
   files: number;
   seconds: number;
-}
-
-interface OpenFile {
-  entry: Omit<ExportFileEntry, 'bytes' | 'sha256'>;
-  file: AtomicFile;
-  /** For CSV files: where this file's columns are among the type's widest layout (null: it is that layout). */
-  projection: Int32Array | null;
-}
-
-/** Per type and CSV variant, the layout with the most numbered columns: each record is read into it once. */
-type WideFormatters = Map<string, { csv: CsvRowFormatter; excel: CsvRowFormatter }>;
-
-type TableFormat = Exclude<ExportFormat, 'ocds'>;
-
-/** The files of one scope (an organisation or the platform) and type, by format. */
-interface ScopeFiles {
-  csv?: OpenFile;
-  excel?: OpenFile;
-  ndjson?: OpenFile;
+  /** 2 when a worker thread wrote the second range of records. */
+  threads: 1 | 2;
 }
 
 export class ExportService {
@@ -95,95 +99,94 @@ export class ExportService {
     const formats = (options.formats ?? ['csv', 'excel', 'ndjson']).filter((f): f is TableFormat => f !== 'ocds');
     let organizationIds: number[] | undefined;
     if (options.organizations) organizationIds = await Promise.all(options.organizations.map(async (ico) => (await this.organizations.getByIco(ico)).id));
-    // CSV needs each scope's numbered columns before its first row, which takes a pass over all records (~3 s at a
-    // million); NDJSON alone learns the scopes as the rows come.
+    const database = this.repository.reopen();
+    const total = await this.repository.count(organizationIds);
+    const split = formats.length > 0 && database && total >= (options.parallelFrom ?? PARALLEL_FROM) ? await this.repository.idAtPosition(Math.floor(total * FIRST_RANGE_SHARE), organizationIds) : null;
+    const layout = { formats, generatedAt, organizationIds, organizationBufferBytes: options.organizationBufferBytes ?? ORGANIZATION_BUFFER_BYTES };
+    const onProgress = options.onProgress ?? (() => undefined);
+    const { written, records } =
+      split !== null && database
+        ? await this.writeOnTwoCores(layout, split, database, total, onProgress)
+        : await this.writeHere(layout, total, onProgress);
+    if (options.formats?.includes('ocds') ?? true) written.push(...(await this.ocds.write(this.directory, generatedAt, organizationIds)));
+    const index = mergeIndex(await this.readIndex(), written, generatedAt, STANDARD_VERSION);
+    const indexFile = new AtomicFile(join(this.directory, INDEX_FILE), { durable: true });
+    indexFile.write(`${JSON.stringify(index, null, 1)}\n`);
+    indexFile.commit();
+    const seconds = (performance.now() - started) / 1000;
+    this.logger.info('bulk files written', { records, files: written.length, seconds: Number(seconds.toFixed(1)), threads: split === null ? 1 : 2 });
+    return { index, records, files: written.length, seconds, threads: split === null ? 1 : 2 };
+  }
+
+  /**
+   * CSV needs each scope's numbered columns before its first row, which takes a pass over the records (~1.5 s at a
+   * million); NDJSON alone learns the scopes as the rows come.
+   */
+  private async plan(layout: Layout, threads: number, scopesOf: (organizationIds?: number[]) => Promise<ExportScopeRow[]>): Promise<ExportPlan> {
+    const { formats, organizationIds } = layout;
     const needsSlots = formats.includes('csv') || formats.includes('excel');
-    const scopes = needsSlots ? await this.repository.scopes(organizationIds) : [];
+    const scopes = needsSlots ? await scopesOf(organizationIds) : [];
     const known = needsSlots ? null : await this.repository.organizationsAndTotal(organizationIds);
-    const total = known ? known.total : scopes.reduce((sum, scope) => sum + scope.records, 0);
-    const scopeOf = new Map<string, ExportScopeRow>(scopes.map((scope) => [`${scope.organization_id}:${scope.type}`, scope]));
     const scopeCount = known ? known.organizations.size : scopes.length;
-    const organizationBufferBytes = Math.min(64 * 1024, Math.max(4096, Math.floor((options.organizationBufferBytes ?? ORGANIZATION_BUFFER_BYTES) / Math.max(1, scopeCount * formats.length))));
-    const scopeFor = (organizationId: number, type: string): ExportScopeRow => {
-      const key = `${organizationId}:${type}`;
-      let scope = scopeOf.get(key);
-      if (!scope) {
-        const organization = known!.organizations.get(organizationId)!;
-        scope = { organization_id: organizationId, ico: organization.ico, name: organization.name, type, records: 0, published: 0, max_parties: null, max_attachments: null };
-        scopeOf.set(key, scope);
-      }
-      return scope;
-    };
+    // All threads share the budget; each file gets an even share between 4 and 64 kB.
+    const organizationBufferBytes = Math.min(64 * 1024, Math.max(4096, Math.floor(layout.organizationBufferBytes / threads / Math.max(1, scopeCount * formats.length))));
+    return { formats, generatedAt: layout.generatedAt, organizationIds, scopes, organizations: known ? [...known.organizations] : [], platform: !organizationIds, organizationBufferBytes };
+  }
 
-    const written: ExportFileEntry[] = [];
-    const open: OpenFile[] = [];
-    const wide: WideFormatters = new Map();
-    const widestSlots = new Map<string, { strany: number; prilohy: number }>();
-    for (const type of RECORD_TYPES) {
-      const ofType = scopes.filter((s) => s.type === type);
-      const slots = { strany: Math.max(0, ...ofType.map((s) => s.max_parties ?? 0)), prilohy: Math.max(0, ...ofType.map((s) => s.max_attachments ?? 0)) };
-      widestSlots.set(type, slots);
-      wide.set(type, { csv: new CsvRowFormatter(type, slots, false), excel: new CsvRowFormatter(type, slots, true) });
-    }
-    const openFiles = (ico: string | null, type: RecordType, slots: { strany: number; prilohy: number }): ScopeFiles => {
-      const files: ScopeFiles = {};
-      for (const format of formats) {
-        const path = filePath(ico, type, format);
-        const widest = format === 'ndjson' ? null : wide.get(type)![format];
-        const formatter = format === 'ndjson' ? null : new CsvRowFormatter(type, slots, format === 'excel');
-        const projection = widest && formatter && formatter.columns.length !== widest.columns.length ? widest.projectionOf(formatter) : null;
-        // Thousands of organisation files are written at once: they hold no open descriptor between flushes.
-        const file = new AtomicFile(join(this.directory, path), ico === null ? {} : { lazy: true, bufferBytes: organizationBufferBytes });
-        const opened: OpenFile = { entry: { path, organization: ico, type, format, rows: 0, personalData: false, generatedAt }, file, projection };
-        if (formatter) file.write(formatter.header());
-        open.push(opened);
-        files[format] = opened;
-      }
-      return files;
-    };
-
+  /** A small export in this thread: the records in one pass, straight into the files. */
+  private async writeHere(layout: Layout, total: number, onProgress: ProgressCallback): Promise<{ written: ExportFileEntry[]; records: number }> {
+    const plan = await this.plan(layout, 1, (organizationIds) => this.repository.scopes(organizationIds));
+    const writer = bulkFileWriter(plan, this.directory);
     try {
-      const platform = new Map<string, ScopeFiles>();
-      if (!organizationIds) {
-        for (const type of RECORD_TYPES) platform.set(type, openFiles(null, type, widestSlots.get(type)!));
-      }
-      const organizationFiles = new Map<string, ScopeFiles>();
-      let afterId = 0;
-      let done = 0;
-      for (; formats.length > 0; ) {
-        const rows = await this.repository.recordsAfter(afterId, CHUNK, { organizationIds, withHistoryColumns: formats.includes('ndjson') });
-        if (rows.length === 0) break;
-        const histories = formats.includes('ndjson') ? await this.histories(rows) : new Map<number, ExportVersionRow[]>();
-        for (const row of rows) {
-          const key = `${row.organization_id}:${row.type}`;
-          const scope = scopeFor(row.organization_id, row.type);
-          let own = organizationFiles.get(key);
-          if (!own) {
-            own = openFiles(scope.ico, row.type as RecordType, { strany: scope.max_parties ?? 0, prilohy: scope.max_attachments ?? 0 });
-            organizationFiles.set(key, own);
-          }
-          this.writeRow(row, scope, own, platform.get(row.type), wide.get(row.type)!, histories);
-        }
-        done += rows.length;
-        afterId = rows[rows.length - 1]!.id;
-        await options.onProgress?.(done, total);
-      }
-      for (const opened of [...open]) {
-        const result = opened.file.commit();
-        open.splice(open.indexOf(opened), 1);
-        written.push({ ...opened.entry, bytes: result.bytes, sha256: result.sha256 });
-      }
-      if (options.formats?.includes('ocds') ?? true) written.push(...(await this.ocds.write(this.directory, generatedAt, organizationIds)));
-      const index = mergeIndex(await this.readIndex(), written, generatedAt, STANDARD_VERSION);
-      const indexFile = new AtomicFile(join(this.directory, INDEX_FILE), { durable: true });
-      indexFile.write(`${JSON.stringify(index, null, 1)}\n`);
-      indexFile.commit();
-      const seconds = (performance.now() - started) / 1000;
-      this.logger.info('bulk files written', { records: done, files: written.length, seconds: Number(seconds.toFixed(1)) });
-      return { index, records: done, files: written.length, seconds };
+      writer.openKnownFiles();
+      const records = await writer.write(this.repository, 0, null, (done) => onProgress(done, total));
+      return { written: commitFiles(writer), records };
     } catch (error) {
-      for (const opened of open) opened.file.abort();
+      abortFiles(writer);
       throw error;
+    }
+  }
+
+  /**
+   * A large export on two cores: this thread writes the records up to `split` into the files, a worker thread with
+   * its own database connection writes the rest into a part file at the same time, and this thread then appends
+   * the part to the files. Each computes the scopes of its range, too. (Two workers with this thread idle ran no
+   * faster and held ~50 MB more: one more heap.)
+   */
+  private async writeOnTwoCores(layout: Layout, split: number, database: { url: string; searchPath?: string }, total: number, onProgress: ProgressCallback): Promise<{ written: ExportFileEntry[]; records: number }> {
+    let doneHere = 0;
+    let doneThere = 0;
+    const worker = new ExportWorker({ database }, (done) => {
+      doneThere = done;
+      void onProgress(doneHere + doneThere, total);
+    });
+    const firstRange = { afterId: 0, untilId: split };
+    const secondRange = { afterId: split, untilId: null };
+    const partPath = join(this.directory, `.part-${process.pid}-${Date.now().toString(36)}.tmp`);
+    let writer: RangeWriter<AtomicFile> | null = null;
+    try {
+      const plan = await this.plan(layout, 2, async (organizationIds) => {
+        worker.send({ type: 'scopes', range: secondRange, organizationIds });
+        const mine = await this.repository.scopes(organizationIds, firstRange);
+        return mergeScopes(mine, (await worker.answer('scopes')).scopes);
+      });
+      mkdirSync(this.directory, { recursive: true });
+      worker.send({ type: 'part', plan, range: secondRange, partPath });
+      writer = bulkFileWriter(plan, this.directory);
+      writer.openKnownFiles();
+      const records = await writer.write(this.repository, firstRange.afterId, firstRange.untilId, (done) => {
+        doneHere = done;
+        return onProgress(doneHere + doneThere, total);
+      });
+      const part = await worker.answer('part-written');
+      appendParts(writer, partPath, part.parts);
+      return { written: commitFiles(writer), records: records + part.records };
+    } catch (error) {
+      if (writer) abortFiles(writer);
+      throw error;
+    } finally {
+      await worker.stop();
+      rmSync(partPath, { force: true });
     }
   }
 
@@ -228,65 +231,5 @@ export class ExportService {
         await current;
       },
     };
-  }
-
-  private async histories(rows: ExportRecordRow[]): Promise<Map<number, ExportVersionRow[]>> {
-    const ids = rows.filter((row) => row.current_version_no > 1).map((row) => row.id);
-    const byRecord = new Map<number, ExportVersionRow[]>();
-    for (let i = 0; i < ids.length; i += 1000) {
-      for (const version of await this.repository.versionsOf(ids.slice(i, i + 1000))) {
-        const list = byRecord.get(version.record_id) ?? [];
-        list.push(version);
-        byRecord.set(version.record_id, list);
-      }
-    }
-    return byRecord;
-  }
-
-  private writeRow(row: ExportRecordRow, scope: ExportScopeRow, own: ScopeFiles, platform: ScopeFiles | undefined, wide: { csv: CsvRowFormatter; excel: CsvRowFormatter }, histories: Map<number, ExportVersionRow[]>): void {
-    // Parties are stored as given, so a natural person shows in the JSON text; hidden birth numbers show in redactions.
-    const personal = row.content.includes('"typOsoby":"fyzicka') || row.redactions !== '[]';
-    const add = (opened: OpenFile | undefined, line: string) => {
-      if (!opened) return;
-      opened.entry.rows++;
-      if (personal) opened.entry.personalData = true;
-      opened.file.write(line);
-    };
-    if (row.status === 'published') {
-      for (const format of ['csv', 'excel'] as const) {
-        const mine = own[format];
-        const shared = platform?.[format];
-        if (!mine && !shared) continue;
-        // Read once into the widest layout; the organisation's file may have fewer numbered columns.
-        const escaped = wide[format].escapedCells(row.content);
-        if (mine) add(mine, wide[format].lineOf(escaped, mine.projection));
-        if (shared) add(shared, wide[format].lineOf(escaped, null));
-      }
-    }
-    if (own.ndjson || platform?.ndjson) {
-      const versions: NdjsonVersion[] = (histories.get(row.id) ?? [row]).map((version) => ({
-        versionNo: 'version_no' in version ? version.version_no : row.current_version_no,
-        change: version.change!,
-        publishedAt: version.published_at!,
-        quality: version.quality!,
-        note: version.note ?? null,
-        content: version.content,
-      }));
-      const line = ndjsonLine({
-        organizationIco: scope.ico,
-        organizationName: scope.name,
-        id: row.record_key!,
-        type: row.type,
-        status: row.status,
-        withdrawalReason: row.withdrawal_reason ?? null,
-        withdrawnAt: row.withdrawn_at ?? null,
-        firstPublishedAt: row.first_published_at!,
-        updatedAt: row.updated_at!,
-        currentVersion: row.current_version_no,
-        versions,
-      });
-      add(own.ndjson, line);
-      add(platform?.ndjson, line);
-    }
   }
 }
