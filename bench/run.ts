@@ -68,14 +68,17 @@ function importDump(label: string, file: string, env: Record<string, string>, wh
   );
 }
 
-/** Bulk export of the dump's database: CSV under the standard and NDJSON with history, each written alone. */
+/**
+ * Bulk export of the dump's database: CSV under the standard and NDJSON with history, each written alone, as
+ * `om export` decides (CSV on two cores, NDJSON on one), then each on the other number of cores.
+ */
 function benchExport(label: string, env: Record<string, string>): void {
-  for (const format of ['csv', 'ndjson']) {
+  for (const [format, threads] of [['csv', null], ['ndjson', null], ['csv', '1'], ['ndjson', '2']] as const) {
     const exportDir = join(dir, `export-${label}-${format}`);
-    const run = runOm(['export', '--format', format, '--json'], { ...env, EXPORT_DIR: exportDir });
-    const report = JSON.parse(run.stdout) as { records: number; files: number; seconds: number };
+    const run = runOm(['export', '--format', format, ...(threads ? ['--threads', threads] : []), '--json'], { ...env, EXPORT_DIR: exportDir });
+    const report = JSON.parse(run.stdout) as { records: number; files: number; seconds: number; threads: number };
     console.log(
-      `${label}: om export --format ${format} ${report.records.toLocaleString('en')} records: ${(report.records / report.seconds).toFixed(0)} rows/s ` +
+      `${label}: om export --format ${format}${threads ? ` --threads ${threads}` : ''} ${report.records.toLocaleString('en')} records on ${report.threads} core(s): ${(report.records / report.seconds).toFixed(0)} rows/s ` +
         `(export ${report.seconds.toFixed(2)} s; ${report.files} files, each record in its organisation's file and the platform file; max RSS ${run.maxRssMb.toFixed(0)} MB)`,
     );
     rmSync(exportDir, { recursive: true, force: true });

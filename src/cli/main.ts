@@ -12,7 +12,7 @@ import { formatFromFileName, type InputFormat } from '../publishing/input.ts';
 import { RECORD_TYPES, type RecordType } from '../standard/schema.ts';
 import type { OrganizationSourceRow } from '../organizations/import.ts';
 import { progressReporter } from './progress.ts';
-import { periodicCollector } from './memory.ts';
+import { periodicCollector } from '../shared/memory.ts';
 
 
 async function openContext(): Promise<AppContext> {
@@ -64,7 +64,7 @@ const USAGE = `Použití: om PŘÍKAZ [volby]
   harvest                       stáhne registrované zdroje organizací (podmíněně, jen změny) a nahraje je
   harvest add|list|remove --org IČO [URL|ID] [--typ T]
                                 spravuje adresy, kde organizace zveřejňuje soubory podle standardu
-  export [--format csv,excel,ndjson,ocds] [--org IČO…] [--json]
+  export [--format csv,excel,ndjson,ocds] [--org IČO…] [--threads 1|2] [--json]
                                 zapíše hromadné soubory otevřených dat (CSV, CSV pro Excel, NDJSON,
                                 OCDS) do EXPORT_DIR; bez --org i soubory za celou platformu
   red-flags                     přepočítá varovné signály všech záznamů (po změně metodiky)
@@ -436,7 +436,8 @@ async function cmdImportOcds(args: string[]): Promise<number> {
 }
 
 async function cmdExport(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { format: { type: 'string' }, org: { type: 'string', multiple: true }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({ args, options: { format: { type: 'string' }, org: { type: 'string', multiple: true }, json: { type: 'boolean' }, threads: { type: 'string' } } });
+  if (values.threads !== undefined && values.threads !== '1' && values.threads !== '2') fail('Volba --threads přijímá 1 nebo 2.');
   const { EXPORT_FORMATS } = await import('../exports/rules.ts');
   const formats = values.format?.split(',').map((f) => f.trim());
   const unknown = formats?.filter((f) => !(EXPORT_FORMATS as readonly string[]).includes(f)) ?? [];
@@ -450,6 +451,7 @@ async function cmdExport(args: string[]): Promise<number> {
       formats: formats as Array<(typeof EXPORT_FORMATS)[number]> | undefined,
       organizations: values.org,
       organizationBufferBytes: 24 * 1024 * 1024,
+      threads: values.threads === undefined ? undefined : values.threads === '1' ? 1 : 2,
       onProgress: (done, total) => {
         // Records stand in for bytes: the bar's share and time left come from how many of the total are done.
         progress ??= progressReporter('Export', { totalBytes: total });
@@ -459,7 +461,7 @@ async function cmdExport(args: string[]): Promise<number> {
     });
     progress?.finish();
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ records: result.records, files: result.files, seconds: result.seconds, directory: ctx.exports.directory })}\n`);
+      process.stdout.write(`${JSON.stringify({ records: result.records, files: result.files, seconds: result.seconds, threads: result.threads, directory: ctx.exports.directory })}\n`);
     } else {
       process.stdout.write(`Export: ${result.records} záznamů, ${result.files} souborů v ${ctx.exports.directory} za ${result.seconds.toFixed(1)} s.\n`);
     }

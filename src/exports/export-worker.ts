@@ -50,7 +50,17 @@ async function writePart(repository: ExportRepository, plan: ExportPlan, range: 
 const db = openDatabase(data.database.url, { searchPath: data.database.searchPath, poolSize: 2 });
 db.preferScans();
 const repository = new ExportRepository(db);
+const reportFailure = (error: unknown) => send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
 port.on('message', (request: ExportWorkerRequest) => {
-  const work = request.type === 'scopes' ? repository.scopes(request.organizationIds, request.range).then((scopes) => send({ type: 'scopes', scopes })) : writePart(repository, request.plan, request.range, request.partPath).finally(() => db.close().finally(() => port.close()));
-  work.catch((error: unknown) => send({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+  if (request.type === 'scopes') {
+    repository
+      .scopes(request.organizationIds, request.range)
+      .then((scopes) => send({ type: 'scopes', scopes }))
+      .catch(reportFailure);
+    return;
+  }
+  // The part is the last request: the connection and the port close after it, which ends the thread.
+  writePart(repository, request.plan, request.range, request.partPath)
+    .catch(reportFailure)
+    .finally(() => db.close().finally(() => port.close()));
 });

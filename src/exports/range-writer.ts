@@ -5,8 +5,8 @@
  * are the same bytes as a single pass would write.
  */
 import { join } from 'node:path';
-import { RECORD_TYPES, type RecordType } from '../standard/schema.ts';
-import { AtomicFile } from '../shared/atomic-file.ts';
+import { RECORD_TYPES, type RecordType } from '../standard/record-types.ts';
+import { AtomicFile, createTemporaryFiles } from '../shared/atomic-file.ts';
 import { SegmentReader, SegmentSink, type PartFile } from './part-file.ts';
 import type { ExportRepository, ExportRecordRow, ExportScopeRow, ExportVersionRow } from './repository.ts';
 import { CsvRowFormatter, filePath, ndjsonLine, type ExportFileEntry, type ExportFormat, type NdjsonVersion } from './rules.ts';
@@ -26,6 +26,8 @@ export interface ExportPlan {
   platform: boolean;
   /** Buffer of each organisation file. */
   organizationBufferBytes: number;
+  /** Field keys of each type, for the CSV columns (computed where the schemas are loaded). */
+  fieldKeys: Record<RecordType, string[]>;
 }
 
 export type FileEntry = Omit<ExportFileEntry, 'bytes' | 'sha256'>;
@@ -81,7 +83,7 @@ export class RangeWriter<Sink extends TextSink> {
       const ofType = plan.scopes.filter((s) => s.type === type);
       const slots = { strany: Math.max(0, ...ofType.map((s) => s.max_parties ?? 0)), prilohy: Math.max(0, ...ofType.map((s) => s.max_attachments ?? 0)) };
       this.widestSlots.set(type, slots);
-      this.wide.set(type, { csv: new CsvRowFormatter(type, slots, false), excel: new CsvRowFormatter(type, slots, true) });
+      this.wide.set(type, { csv: new CsvRowFormatter(plan.fieldKeys[type], slots, false), excel: new CsvRowFormatter(plan.fieldKeys[type], slots, true) });
     }
   }
 
@@ -158,7 +160,7 @@ export class RangeWriter<Sink extends TextSink> {
     for (const format of this.plan.formats) {
       const path = filePath(ico, type, format);
       const widest = format === 'ndjson' ? null : this.wide.get(type)![format];
-      const formatter = format === 'ndjson' ? null : new CsvRowFormatter(type, slots, format === 'excel');
+      const formatter = format === 'ndjson' ? null : new CsvRowFormatter(this.plan.fieldKeys[type], slots, format === 'excel');
       const projection = widest && formatter && formatter.columns.length !== widest.columns.length ? widest.projectionOf(formatter) : null;
       const entry: FileEntry = { path, organization: ico, type, format, rows: 0, personalData: false, generatedAt: this.plan.generatedAt };
       const opened: OpenFile<Sink> = { entry, organizationId, file: this.openFile(entry, formatter ? formatter.header() : null), projection };
@@ -246,14 +248,34 @@ export interface WrittenPart {
   segments: number[];
 }
 
-/** A writer of the bulk files themselves in `directory`: each file appears, complete, when committed. */
-export function bulkFileWriter(plan: ExportPlan, directory: string): RangeWriter<AtomicFile> {
+/** The files of the platform and of every scope known in advance: those `openKnownFiles` opens. */
+export function knownFilePaths(plan: ExportPlan): string[] {
+  const paths: string[] = [];
+  for (const format of plan.formats) {
+    if (plan.platform) for (const type of RECORD_TYPES) paths.push(filePath(null, type, format));
+    for (const scope of plan.scopes) paths.push(filePath(scope.ico, scope.type as RecordType, format));
+  }
+  return paths;
+}
+
+/**
+ * A writer of the bulk files themselves in `directory`: each file appears, complete, when committed. `created`
+ * holds temporary files made beforehand, by path relative to the directory.
+ */
+export function bulkFileWriter(plan: ExportPlan, directory: string, created: ReadonlyMap<string, string> = new Map()): RangeWriter<AtomicFile> {
   return new RangeWriter(plan, (entry, header) => {
     // Thousands of organisation files are written at once: only the most recently written keep a descriptor.
-    const file = new AtomicFile(join(directory, entry.path), entry.organization === null ? {} : { lazy: true, bufferBytes: plan.organizationBufferBytes });
+    const file = new AtomicFile(join(directory, entry.path), entry.organization === null ? {} : { lazy: true, bufferBytes: plan.organizationBufferBytes }, created.get(entry.path));
     if (header) file.write(header);
     return file;
   });
+}
+
+/** Creates the temporary files of the known scopes at once (libuv's thread pool), before the rows stream. */
+export async function createKnownFiles(plan: ExportPlan, directory: string): Promise<Map<string, string>> {
+  const paths = knownFilePaths(plan);
+  const created = await createTemporaryFiles(paths.map((path) => join(directory, path)));
+  return new Map(paths.map((path) => [path, created.get(join(directory, path))!]));
 }
 
 /** A writer of the second range: every bulk file's text goes, as segments, into one part file. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { randomInt } from 'node:crypto';
 import { CsvRowFormatter, defuseFormula, mergeIndex, mergeScopes, msUntilNext, ndjsonLine } from './rules.ts';
 import { cellLayout, fillCells } from './canonical.ts';
+import { fieldKeysOf } from '../standard/flat.ts';
 import { EXAMPLES } from '../standard/examples.ts';
 import type { RecordType } from '../standard/schema.ts';
 
@@ -22,7 +23,7 @@ describe('CSV rows from stored content', () => {
   it('reads canonical JSON into the same line as JSON.parse does, for every record shape', () => {
     for (const type of ['smlouva', 'objednavka', 'faktura'] as const) {
       for (const excel of [false, true]) {
-        const formatter = new CsvRowFormatter(type, { strany: 3, prilohy: 2 }, excel);
+        const formatter = new CsvRowFormatter(fieldKeysOf(type), { strany: 3, prilohy: 2 }, excel);
         for (let n = 0; n < 300; n++) {
           const record = randomRecord(type);
           const content = JSON.stringify(record);
@@ -42,17 +43,17 @@ describe('CSV rows from stored content', () => {
     expect(fillCells('{"typ":1}', layout, cells)).toBe(false);
     expect(fillCells('{"strany":[{"nazev":"X"},{"nazev":"Y"}]}', layout, cells)).toBe(false);
     expect(fillCells('{"typ":"a"}x', layout, cells)).toBe(false);
-    const formatter = new CsvRowFormatter('smlouva', { strany: 1, prilohy: 1 }, false);
+    const formatter = new CsvRowFormatter(fieldKeysOf('smlouva'), { strany: 1, prilohy: 1 }, false);
     const unusual = JSON.stringify({ ...EXAMPLES.smlouva, strany: [{ nazev: 'A' }] }).replace('{"typ"', '{ "typ"');
     expect(formatter.rowFromContent(unusual)).toBe(formatter.row(JSON.parse(unusual)));
   });
 
   it('writes decimal commas and defuses formulas only in the Excel variant', () => {
     const record = { ...EXAMPLES.faktura, hodnotaBezDph: '-10.50', predmet: '=HYPERLINK("x")' };
-    const excel = new CsvRowFormatter('faktura', { strany: 1, prilohy: 1 }, true).row(record);
+    const excel = new CsvRowFormatter(fieldKeysOf('faktura'), { strany: 1, prilohy: 1 }, true).row(record);
     expect(excel).toContain(';-10,50;');
     expect(excel).toContain(`;"'=HYPERLINK(""x"")";`);
-    const plain = new CsvRowFormatter('faktura', { strany: 1, prilohy: 1 }, false).row(record);
+    const plain = new CsvRowFormatter(fieldKeysOf('faktura'), { strany: 1, prilohy: 1 }, false).row(record);
     expect(plain).toContain(',-10.50,');
     expect(plain).toContain(',"=HYPERLINK(""x"")",');
     expect(defuseFormula('-5')).toBe('-5');

@@ -4,9 +4,9 @@
  * decimal commas; NDJSON holds one record per line with its whole version history.
  */
 import { csvField } from '../shared/csv.ts';
-import { csvColumns } from '../standard/flat.ts';
+import { columnsOf } from '../standard/columns.ts';
 import { cellLayout, fillCells, type CellLayout } from './canonical.ts';
-import type { RecordType } from '../standard/schema.ts';
+import type { RecordType } from '../standard/record-types.ts';
 import type { ExportScopeRow } from './repository.ts';
 
 export const EXPORT_FORMATS = ['csv', 'excel', 'ndjson', 'ocds'] as const;
@@ -90,12 +90,13 @@ export class CsvRowFormatter {
   private readonly layout: CellLayout;
   private readonly cells: string[];
 
+  /** `fieldKeys`: the type's field keys (standard/flat.ts fieldKeysOf). */
   constructor(
-    type: RecordType,
+    fieldKeys: readonly string[],
     slots: { strany: number; prilohy: number },
     private readonly excel: boolean,
   ) {
-    this.columns = csvColumns(type, { strany: Math.max(1, slots.strany), prilohy: Math.max(1, slots.prilohy) });
+    this.columns = columnsOf(fieldKeys, { strany: Math.max(1, slots.strany), prilohy: Math.max(1, slots.prilohy) });
     this.delimiter = excel ? ';' : ',';
     this.accessors = this.columns.map((column): Accessor => {
       const match = /^(\w+)\.(\d+)\.(\w+)$/.exec(column);

@@ -172,9 +172,9 @@ describe('bulk export', () => {
     };
     const entries = (index: { files: Array<{ path: string; rows: number; bytes: number; sha256: string; personalData: boolean }> }) => index.files.map(({ path, rows, bytes, sha256, personalData }) => ({ path, rows, bytes, sha256, personalData }));
 
-    const onePass = await context.exports.run({ formats: ['csv', 'excel', 'ndjson'], parallelFrom: Number.POSITIVE_INFINITY });
+    const onePass = await context.exports.run({ formats: ['csv', 'excel', 'ndjson'], threads: 1 });
     const written = snapshot();
-    const twoCores = await context.exports.run({ formats: ['csv', 'excel', 'ndjson'], parallelFrom: 1 });
+    const twoCores = await context.exports.run({ formats: ['csv', 'excel', 'ndjson'], threads: 2 });
     expect([onePass.threads, twoCores.threads]).toEqual([1, 2]);
     expect(twoCores.records).toBe(onePass.records);
     expect(entries(twoCores.index)).toEqual(entries(onePass.index));
@@ -191,13 +191,13 @@ describe('bulk export', () => {
     const { ctx: context, dir: directory } = await freshContext();
     const town = await makeOrganization(context, { name: 'Obec Přerušená' });
     await publishTown(context, town);
-    await context.exports.run({ formats: ['csv'], parallelFrom: 1 });
+    await context.exports.run({ formats: ['csv'], threads: 2 });
     const before = readFileSync(join(directory, town.ico, 'smlouvy.csv'));
     await context.register.publish(town, items([contract({ id: 'SML-9', predmet: 'Nová smlouva' })]), { source: 'test' });
     await expect(
       context.exports.run({
         formats: ['csv'],
-        parallelFrom: 1,
+        threads: 2,
         onProgress: () => {
           throw new Error('disk full');
         },

@@ -8,23 +8,26 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AtomicFile } from '../shared/atomic-file.ts';
-import { STANDARD_VERSION } from '../standard/schema.ts';
+import { RECORD_TYPES, STANDARD_VERSION, type RecordType } from '../standard/schema.ts';
+import { fieldKeysOf } from '../standard/flat.ts';
 import type { OrganizationService } from '../organizations/service.ts';
 import type { Logger } from '../shared/log.ts';
 import type { ExportRepository, ExportScopeRow } from './repository.ts';
 import type { OcdsExporter } from '../ocds/export.ts';
 import { mergeIndex, mergeScopes, msUntilNext, type ExportFileEntry, type ExportFormat, type ExportIndex } from './rules.ts';
-import { abortFiles, appendParts, bulkFileWriter, commitFiles, type ExportPlan, type RangeWriter, type TableFormat } from './range-writer.ts';
+import { abortFiles, appendParts, bulkFileWriter, commitFiles, createKnownFiles, type ExportPlan, type RangeWriter, type TableFormat } from './range-writer.ts';
 import { ExportWorker } from './export-in-worker.ts';
 
 export const INDEX_FILE = 'index.json';
 /** Bytes all organisation files may buffer together by default; each gets an even share between 4 and 64 kB. */
 const ORGANIZATION_BUFFER_BYTES = 16 * 1024 * 1024;
 /**
- * From this many records the export runs on two cores: this thread writes the first half of the records, a worker
- * thread the second half into parts appended afterwards. Below it, starting the worker costs more than it saves.
+ * From this many records an export of CSV files runs on two cores by default: this thread writes the first range of
+ * the records, a worker thread the rest into a part appended afterwards. Formatting CSV cells is most of its time, so
+ * the second core took a third off at a million records (for ~40 MB more memory). NDJSON is bound by writing
+ * (2.5 times the bytes), where it gained 0–25 %, so an export with NDJSON stays on one core unless asked.
  */
-const PARALLEL_FROM = 20_000;
+const TWO_CORES_FROM = 20_000;
 /** This thread also appends the worker's part at the end, so it takes a little less than half of the records. */
 const FIRST_RANGE_SHARE = 0.45;
 
@@ -41,8 +44,8 @@ export interface ExportOptions {
    * of 189–193 MB against 21.9–22.8 s and 198–201 MB with 16 MB and the default cache.
    */
   organizationBufferBytes?: number;
-  /** Records from which a worker thread writes the second half (tests lower it); default 20,000. */
-  parallelFrom?: number;
+  /** 1: one thread; 2: a worker thread writes the second range of records. Default: 2 for CSV and Excel only, from 20,000 records. */
+  threads?: 1 | 2;
 }
 
 type ProgressCallback = (done: number, total: number) => void | Promise<void>;
@@ -101,7 +104,8 @@ export class ExportService {
     if (options.organizations) organizationIds = await Promise.all(options.organizations.map(async (ico) => (await this.organizations.getByIco(ico)).id));
     const database = this.repository.reopen();
     const total = await this.repository.count(organizationIds);
-    const split = formats.length > 0 && database && total >= (options.parallelFrom ?? PARALLEL_FROM) ? await this.repository.idAtPosition(Math.floor(total * FIRST_RANGE_SHARE), organizationIds) : null;
+    const threads = options.threads ?? (formats.includes('ndjson') || total < TWO_CORES_FROM ? 1 : 2);
+    const split = threads === 2 && formats.length > 0 && database && total > 0 ? await this.repository.idAtPosition(Math.floor(total * FIRST_RANGE_SHARE), organizationIds) : null;
     const layout = { formats, generatedAt, organizationIds, organizationBufferBytes: options.organizationBufferBytes ?? ORGANIZATION_BUFFER_BYTES };
     const onProgress = options.onProgress ?? (() => undefined);
     const { written, records } =
@@ -130,15 +134,29 @@ export class ExportService {
     const scopeCount = known ? known.organizations.size : scopes.length;
     // All threads share the budget; each file gets an even share between 4 and 64 kB.
     const organizationBufferBytes = Math.min(64 * 1024, Math.max(4096, Math.floor(layout.organizationBufferBytes / threads / Math.max(1, scopeCount * formats.length))));
-    return { formats, generatedAt: layout.generatedAt, organizationIds, scopes, organizations: known ? [...known.organizations] : [], platform: !organizationIds, organizationBufferBytes };
+    const fieldKeys = Object.fromEntries(RECORD_TYPES.map((type) => [type, fieldKeysOf(type)])) as Record<RecordType, string[]>;
+    return { formats, generatedAt: layout.generatedAt, organizationIds, scopes, organizations: known ? [...known.organizations] : [], platform: !organizationIds, organizationBufferBytes, fieldKeys };
+  }
+
+  /** A writer into the files themselves, with the file of every known scope already created (and its header written). */
+  private async openFiles(plan: ExportPlan): Promise<RangeWriter<AtomicFile>> {
+    const created = await createKnownFiles(plan, this.directory);
+    const writer = bulkFileWriter(plan, this.directory, created);
+    try {
+      writer.openKnownFiles();
+      return writer;
+    } catch (error) {
+      abortFiles(writer);
+      for (const temporary of created.values()) rmSync(temporary, { force: true });
+      throw error;
+    }
   }
 
   /** A small export in this thread: the records in one pass, straight into the files. */
   private async writeHere(layout: Layout, total: number, onProgress: ProgressCallback): Promise<{ written: ExportFileEntry[]; records: number }> {
     const plan = await this.plan(layout, 1, (organizationIds) => this.repository.scopes(organizationIds));
-    const writer = bulkFileWriter(plan, this.directory);
+    const writer = await this.openFiles(plan);
     try {
-      writer.openKnownFiles();
       const records = await writer.write(this.repository, 0, null, (done) => onProgress(done, total));
       return { written: commitFiles(writer), records };
     } catch (error) {
@@ -170,10 +188,10 @@ export class ExportService {
         const mine = await this.repository.scopes(organizationIds, firstRange);
         return mergeScopes(mine, (await worker.answer('scopes')).scopes);
       });
+      // The worker starts on its part while this thread creates the files (which waits on the disk, not the CPU).
       mkdirSync(this.directory, { recursive: true });
       worker.send({ type: 'part', plan, range: secondRange, partPath });
-      writer = bulkFileWriter(plan, this.directory);
-      writer.openKnownFiles();
+      writer = await this.openFiles(plan);
       const records = await writer.write(this.repository, firstRange.afterId, firstRange.untilId, (done) => {
         doneHere = done;
         return onProgress(doneHere + doneThere, total);

@@ -7,7 +7,8 @@
  * reads that feed them (better-sqlite3) are too; each buffer reaches the page cache in microseconds.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, open, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export interface AtomicFileOptions {
@@ -33,12 +34,50 @@ export interface WrittenFile {
 /** Creates the file; its folder only when missing (a mkdir per file cost ~0.3 ms across thousands of files). */
 function createExclusive(path: string): number {
   try {
-    return openSync(path, 'wx');
+    return openWithRoom(path, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     mkdirSync(dirname(path), { recursive: true });
-    return openSync(path, 'wx');
+    return openWithRoom(path, 'wx');
   }
+}
+
+const temporaryPathOf = (path: string) => `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
+
+const openAsync = (path: string, flags: string) => new Promise<number>((resolve, reject) => open(path, flags, (error, fd) => (error ? reject(error) : resolve(fd))));
+
+/**
+ * Creates the empty temporary files of these paths on libuv's thread pool, a few at a time, and returns the
+ * temporary path of each. While the disk is busy (another export's files being written or deleted) creating a file
+ * takes ~1 ms of waiting, which one thread would pay thousands of times in a row.
+ */
+export async function createTemporaryFiles(paths: readonly string[], concurrency = 16): Promise<Map<string, string>> {
+  const created = new Map<string, string>();
+  let next = 0;
+  const createOne = async (path: string) => {
+    const temporary = temporaryPathOf(path);
+    let fd: number;
+    try {
+      fd = await openAsync(temporary, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(dirname(temporary), { recursive: true });
+      fd = await openAsync(temporary, 'wx');
+    }
+    closeSync(fd);
+    created.set(path, temporary);
+  };
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, paths.length) }, async () => {
+        while (next < paths.length) await createOne(paths[next++]!);
+      }),
+    );
+  } catch (error) {
+    for (const temporary of created.values()) rmSync(temporary, { force: true });
+    throw error;
+  }
+  return created;
 }
 
 /**
@@ -50,13 +89,13 @@ function createExclusive(path: string): number {
 const MAX_OPEN_LAZY = 4000;
 const openLazy = new Set<AtomicFile>();
 
-function openForAppend(path: string): number {
+function openWithRoom(path: string, flags: string): number {
   try {
-    return openSync(path, 'a');
+    return openSync(path, flags);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EMFILE' || openLazy.size === 0) throw error;
     for (const file of [...openLazy].slice(0, Math.ceil(openLazy.size / 2))) file.closeDescriptor();
-    return openSync(path, 'a');
+    return openSync(path, flags);
   }
 }
 
@@ -99,15 +138,20 @@ export class AtomicFile extends TextBuffer {
   private readonly tempPath: string;
   private fd: number | null;
 
+  /** `created`: its temporary file, created beforehand (createTemporaryFiles) and still empty. */
   constructor(
     readonly path: string,
     private readonly options: AtomicFileOptions = {},
+    created?: string,
   ) {
     super(options.bufferBytes ?? 256 * 1024);
-    this.tempPath = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
+    this.tempPath = created ?? temporaryPathOf(path);
     this.hash = options.unhashed ? null : createHash('sha256');
-    this.fd = createExclusive(this.tempPath);
-    if (options.lazy) this.markWritten();
+    if (created) this.fd = options.lazy ? null : openWithRoom(created, 'a');
+    else {
+      this.fd = createExclusive(this.tempPath);
+      if (options.lazy) this.markWritten();
+    }
   }
 
   /** Appends bytes as they are (another file's contents): the buffer is written first to keep the order. */
@@ -119,7 +163,7 @@ export class AtomicFile extends TextBuffer {
   protected writeOut(bytes: Uint8Array): void {
     this.hash?.update(bytes);
     this.bytes += bytes.length;
-    if (this.fd === null) this.fd = openForAppend(this.tempPath);
+    if (this.fd === null) this.fd = openWithRoom(this.tempPath, 'a');
     if (this.options.lazy) this.markWritten();
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset, bytes.length - offset);

@@ -3,6 +3,7 @@
  * columns (`strany.1.nazev`, `strany.2.ico`, `prilohy.1.url`). These functions convert both ways.
  */
 import { allKnownKeys, fieldsOf, type FieldKind } from './fields.ts';
+import { columnsOf } from './columns.ts';
 import type { RecordType, StandardRecord } from './schema.ts';
 
 type ColumnPlan =
@@ -87,30 +88,13 @@ export function unflattenRow(plan: HeaderPlan, fields: readonly string[]): Recor
 }
 
 /** The CSV columns of a type, with as many numbered slots as asked for. */
+/** The field keys of a type in catalogue order (`strany.*.ico` for list members): what CSV columns are made from. */
+export function fieldKeysOf(type: RecordType): string[] {
+  return fieldsOf(type).map((field) => field.key);
+}
+
 export function csvColumns(type: RecordType, slots: { strany?: number; prilohy?: number } = {}): string[] {
-  const columns: string[] = [];
-  let lastList = '';
-  let listMembers: string[] = [];
-  const flushList = () => {
-    if (!lastList) return;
-    const count = slots[lastList as 'strany' | 'prilohy'] ?? 1;
-    for (let n = 1; n <= count; n++) for (const member of listMembers) columns.push(`${lastList}.${n}.${member}`);
-    lastList = '';
-    listMembers = [];
-  };
-  for (const field of fieldsOf(type)) {
-    const listMatch = /^(\w+)\.\*\.(\w+)$/.exec(field.key);
-    if (listMatch) {
-      if (lastList !== listMatch[1]) flushList();
-      lastList = listMatch[1]!;
-      listMembers.push(listMatch[2]!);
-    } else {
-      flushList();
-      columns.push(field.key);
-    }
-  }
-  flushList();
-  return columns;
+  return columnsOf(fieldKeysOf(type), slots);
 }
 
 /** One record as CSV values in the order of `columns`. */

@@ -9,8 +9,9 @@ import { ISSUE_MESSAGES as M } from './messages.ts';
 
 export const STANDARD_VERSION = '1.0';
 
-export const RECORD_TYPES = ['smlouva', 'objednavka', 'faktura'] as const;
-export type RecordType = (typeof RECORD_TYPES)[number];
+import { RECORD_TYPES, type RecordType } from './record-types.ts';
+
+export { RECORD_TYPES, type RecordType };
 
 export const RECORD_TYPE_LABELS: Record<RecordType, { one: string; many: string }> = {
   smlouva: { one: 'Smlouva', many: 'Smlouvy' },

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AtomicFile } from './atomic-file.ts';
+
+const directories: string[] = [];
+function directory(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'om-atomic-'));
+  directories.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of directories.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const openDescriptors = () => readdirSync('/proc/self/fd').length;
+
+describe('atomic files', () => {
+  it('shows nothing under the name until committed, then the whole text with its sha256', () => {
+    const dir = directory();
+    const path = join(dir, 'a', 'soubor.csv');
+    const file = new AtomicFile(path, { bufferBytes: 16 });
+    file.write('první řádek\r\n');
+    file.write('druhý, delší řádek se znaky mimo ASCII: žluťoučký kůň\r\n');
+    expect(existsSync(path)).toBe(false);
+    const written = file.commit();
+    const text = 'první řádek\r\ndruhý, delší řádek se znaky mimo ASCII: žluťoučký kůň\r\n';
+    expect(readFileSync(path, 'utf8')).toBe(text);
+    expect(written.bytes).toBe(Buffer.byteLength(text));
+    expect(written.sha256).toBe(createHash('sha256').update(text).digest('hex'));
+  });
+
+  it('appends bytes after the buffered text, in order', () => {
+    const dir = directory();
+    const file = new AtomicFile(join(dir, 'x.txt'));
+    file.write('hlavička\n');
+    file.writeBytes(Buffer.from('část z jiného souboru\n'));
+    file.write('konec\n');
+    file.commit();
+    expect(readFileSync(join(dir, 'x.txt'), 'utf8')).toBe('hlavička\nčást z jiného souboru\nkonec\n');
+  });
+
+  it('keeps at most 4,000 lazy files open at once and writes every one of 4,500 completely', () => {
+    const dir = directory();
+    const before = openDescriptors();
+    const files = Array.from({ length: 4500 }, (_, i) => new AtomicFile(join(dir, `${i}.txt`), { lazy: true, bufferBytes: 8 }));
+    for (let round = 0; round < 3; round++) for (const [i, file] of files.entries()) file.write(`${i}:${round};`);
+    expect(openDescriptors() - before).toBeLessThanOrEqual(4000);
+    for (const file of files) file.commit();
+    expect(openDescriptors()).toBe(before);
+    for (const i of [0, 1234, 4499]) expect(readFileSync(join(dir, `${i}.txt`), 'utf8')).toBe(`${i}:0;${i}:1;${i}:2;`);
+  });
+
+  it('leaves no temporary file and the previous file as it was when aborted', () => {
+    const dir = directory();
+    const first = new AtomicFile(join(dir, 'f.txt'), { lazy: true });
+    first.write('stará verze');
+    first.commit();
+    const second = new AtomicFile(join(dir, 'f.txt'), { lazy: true, bufferBytes: 4 });
+    second.write('nová, nedokončená verze');
+    second.abort();
+    expect(readdirSync(dir)).toEqual(['f.txt']);
+    expect(readFileSync(join(dir, 'f.txt'), 'utf8')).toBe('stará verze');
+  });
+});
