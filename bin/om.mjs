@@ -5,9 +5,9 @@ import { setFlagsFromString } from 'node:v8';
 import { buildDist, isBuildFresh } from './build.mjs';
 
 // Bulk commands make much short-lived garbage: a 16 MB semi-space measured ~20 % faster publishing, and an
-// exposed gc() lets `om publish` collect at batch boundaries so that peak memory stays flat (see cli/memory.ts).
+// exposed gc() lets `om publish` collect at batch boundaries so that peak memory stays flat (see src/shared/memory.ts).
 // The flag also sizes every worker thread's young generation over its resourceLimits; `om export` leaves it out,
-// so that its worker keeps the 8 MB it asks for (measured: ~20 MB lower peak memory at the same speed).
+// so that its worker keeps the young generation it asks for (measured: ~20 MB lower peak memory, same speed).
 if (process.argv[2] !== 'export') setFlagsFromString('--max-semi-space-size=16');
 setFlagsFromString('--expose-gc');
 

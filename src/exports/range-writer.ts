@@ -59,8 +59,11 @@ interface ScopeFiles<Sink extends TextSink> {
   ndjson?: OpenFile<Sink>;
 }
 
-// Rows read per query. 1,000 instead of 2,000 keeps a smaller chunk alive in each thread's heap at the same speed.
+// Rows read per query: 1,000 (instead of 2,000 keeps a smaller chunk alive in each thread's heap at the same speed),
+// fewer when the contents are large, so that a chunk holds about CHUNK_TEXT characters whatever the records hold.
 const CHUNK = 1000;
+const MIN_CHUNK = 20;
+const CHUNK_TEXT = 2_000_000;
 
 export class RangeWriter<Sink extends TextSink> {
   /** Every file opened so far, in the order opened. */
@@ -104,11 +107,18 @@ export class RangeWriter<Sink extends TextSink> {
   async write(repository: ExportRepository, afterId: number, untilId: number | null, onChunk?: (done: number) => void | Promise<void>): Promise<number> {
     const withHistory = this.plan.formats.includes('ndjson');
     let done = 0;
+    let limit = CHUNK;
     for (let after = afterId; this.plan.formats.length > 0; ) {
-      const rows = await repository.recordsAfter(after, CHUNK, { organizationIds: this.plan.organizationIds, withHistoryColumns: withHistory, untilId });
+      const rows = await repository.recordsAfter(after, limit, { organizationIds: this.plan.organizationIds, withHistoryColumns: withHistory, untilId });
       if (rows.length === 0) break;
       const histories = withHistory ? await this.histories(repository, rows) : new Map<number, ExportVersionRow[]>();
-      for (const row of rows) this.writeRow(row, histories);
+      let text = 0;
+      for (const row of rows) {
+        this.writeRow(row, histories);
+        text += row.content.length;
+      }
+      for (const versions of histories.values()) for (const version of versions) text += version.content.length;
+      limit = Math.max(MIN_CHUNK, Math.min(CHUNK, Math.floor((CHUNK_TEXT * rows.length) / Math.max(1, text))));
       done += rows.length;
       after = rows[rows.length - 1]!.id;
       await onChunk?.(done);

@@ -150,6 +150,13 @@ export class ExportRepository {
     return Number((await query.executeTakeFirstOrThrow()).n);
   }
 
+  /** The highest record id (of these organisations), or 0 when there is none. */
+  async maxId(organizationIds?: number[]): Promise<number> {
+    let query = this.db.selectFrom('records').select((eb) => eb.fn.max<number | null>('id').as('id'));
+    if (organizationIds) query = query.where('organization_id', 'in', organizationIds);
+    return Number((await query.executeTakeFirstOrThrow()).id ?? 0);
+  }
+
   /** The id of the record at this position in id order (0: the first), or null when there are not that many. */
   async idAtPosition(position: number, organizationIds?: number[]): Promise<number | null> {
     let query = this.db.selectFrom('records').select('id');

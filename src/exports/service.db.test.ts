@@ -154,7 +154,7 @@ describe('bulk export', () => {
     await publishTown(context, towns[0]!);
     await context.register.publish(towns[1]!, items([contract({ id: 'D-1' }), contract({ id: 'D-2', strany: [{ nazev: 'Jan Novák', typOsoby: 'fyzicka' }, { nazev: 'Firma', ico: '25596641' }, { nazev: 'Třetí' }] })]), { source: 'test' });
     await publishTown(context, towns[1]!);
-    // Only in the second range: its files are opened, with their header, when the worker's part is appended.
+    // Only in the second range: its CSV files get their header from the scopes both ranges computed.
     await context.register.publish(towns[2]!, items([contract({ id: 'T-1' }), invoice({ id: 'T-F', smlouva: 'T-1' })]), { source: 'test' });
     await context.register.publish(towns[0]!, items([contract({ id: 'SML-1', predmet: 'Oprava školy, znovu' })]), { source: 'test' });
 
@@ -185,6 +185,12 @@ describe('bulk export', () => {
     for (const file of twoCores.index.files.filter((f) => !f.path.includes('ocds'))) {
       expect(createHash('sha256').update(readFileSync(join(directory, file.path))).digest('hex')).toBe(file.sha256);
     }
+    // NDJSON alone learns its files from the rows: those only the worker saw are opened when its part is appended.
+    const ndjsonOnePass = await context.exports.run({ formats: ['ndjson'], threads: 1 });
+    const ndjson = snapshot();
+    const ndjsonTwoCores = await context.exports.run({ formats: ['ndjson'], threads: 2 });
+    expect(entries(ndjsonTwoCores.index)).toEqual(entries(ndjsonOnePass.index));
+    for (const [path, bytes] of ndjson) if (path.endsWith('.ndjson')) expect(readFileSync(join(directory, path)).equals(bytes), path).toBe(true);
   });
 
   it('leaves the previous files and no temporary file behind when an export on two cores fails', async () => {

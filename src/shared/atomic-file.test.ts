@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AtomicFile } from './atomic-file.ts';
+import { AtomicFile, createTemporaryFiles } from './atomic-file.ts';
 
 const directories: string[] = [];
 function directory(): string {
@@ -63,5 +63,23 @@ describe('atomic files', () => {
     second.abort();
     expect(readdirSync(dir)).toEqual(['f.txt']);
     expect(readFileSync(join(dir, 'f.txt'), 'utf8')).toBe('stará verze');
+  });
+
+  it('creates temporary files ahead, and removes every one it made when one cannot be made', async () => {
+    const dir = directory();
+    const paths = Array.from({ length: 200 }, (_, i) => join(dir, `org${i % 50}`, `${i}.csv`));
+    const created = await createTemporaryFiles(paths);
+    const file = new AtomicFile(paths[7]!, { lazy: true }, created.get(paths[7]!));
+    file.write('text');
+    file.commit();
+    expect(readFileSync(paths[7]!, 'utf8')).toBe('text');
+
+    const other = directory();
+    writeFileSync(join(other, 'soubor'), 'není složka');
+    const failing = [...Array.from({ length: 100 }, (_, i) => join(other, `d${i}`, 'a.csv')), join(other, 'soubor', 'b.csv'), ...Array.from({ length: 100 }, (_, i) => join(other, `e${i}`, 'a.csv'))];
+    await expect(createTemporaryFiles(failing)).rejects.toThrow();
+    const temporary = (relative: string): string[] =>
+      readdirSync(join(other, relative), { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? temporary(join(relative, entry.name)) : entry.name.endsWith('.tmp') ? [entry.name] : []));
+    expect(temporary('')).toEqual([]);
   });
 });

@@ -21,8 +21,6 @@ export interface AtomicFileOptions {
   lazy?: boolean;
   /** fsync before the rename: for files whose loss after a crash matters more than the time (the index). */
   durable?: boolean;
-  /** Computes no sha256 (commit returns an empty one): for parts that are hashed where they are joined. */
-  unhashed?: boolean;
 }
 
 export interface WrittenFile {
@@ -54,6 +52,7 @@ const openAsync = (path: string, flags: string) => new Promise<number>((resolve,
 export async function createTemporaryFiles(paths: readonly string[], concurrency = 16): Promise<Map<string, string>> {
   const created = new Map<string, string>();
   let next = 0;
+  let failed = false;
   const createOne = async (path: string) => {
     const temporary = temporaryPathOf(path);
     let fd: number;
@@ -67,15 +66,23 @@ export async function createTemporaryFiles(paths: readonly string[], concurrency
     closeSync(fd);
     created.set(path, temporary);
   };
-  try {
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, paths.length) }, async () => {
-        while (next < paths.length) await createOne(paths[next++]!);
-      }),
-    );
-  } catch (error) {
+  // Every creator has stopped before a failure is cleaned up, so that no file appears after the cleanup.
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: Math.min(concurrency, paths.length) }, async () => {
+      while (!failed && next < paths.length) {
+        try {
+          await createOne(paths[next++]!);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    }),
+  );
+  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failure) {
     for (const temporary of created.values()) rmSync(temporary, { force: true });
-    throw error;
+    throw failure.reason;
   }
   return created;
 }
@@ -134,7 +141,7 @@ export abstract class TextBuffer {
 
 export class AtomicFile extends TextBuffer {
   private bytes = 0;
-  private readonly hash: Hash | null;
+  private readonly hash: Hash;
   private readonly tempPath: string;
   private fd: number | null;
 
@@ -146,7 +153,7 @@ export class AtomicFile extends TextBuffer {
   ) {
     super(options.bufferBytes ?? 256 * 1024);
     this.tempPath = created ?? temporaryPathOf(path);
-    this.hash = options.unhashed ? null : createHash('sha256');
+    this.hash = createHash('sha256');
     if (created) this.fd = options.lazy ? null : openWithRoom(created, 'a');
     else {
       this.fd = createExclusive(this.tempPath);
@@ -161,7 +168,7 @@ export class AtomicFile extends TextBuffer {
   }
 
   protected writeOut(bytes: Uint8Array): void {
-    this.hash?.update(bytes);
+    this.hash.update(bytes);
     this.bytes += bytes.length;
     if (this.fd === null) this.fd = openWithRoom(this.tempPath, 'a');
     if (this.options.lazy) this.markWritten();
@@ -194,7 +201,7 @@ export class AtomicFile extends TextBuffer {
     if (this.fd !== null && this.options.durable) fsyncSync(this.fd);
     this.closeDescriptor();
     renameSync(this.tempPath, this.path);
-    return { path: this.path, bytes: this.bytes, sha256: this.hash?.digest('hex') ?? '' };
+    return { path: this.path, bytes: this.bytes, sha256: this.hash.digest('hex') };
   }
 
   /** Drops the temporary file; the previous file, if any, stays as it was. */

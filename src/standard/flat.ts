@@ -87,12 +87,12 @@ export function unflattenRow(plan: HeaderPlan, fields: readonly string[]): Recor
   return record;
 }
 
-/** The CSV columns of a type, with as many numbered slots as asked for. */
 /** The field keys of a type in catalogue order (`strany.*.ico` for list members): what CSV columns are made from. */
 export function fieldKeysOf(type: RecordType): string[] {
   return fieldsOf(type).map((field) => field.key);
 }
 
+/** The CSV columns of a type, with as many numbered slots as asked for. */
 export function csvColumns(type: RecordType, slots: { strany?: number; prilohy?: number } = {}): string[] {
   return columnsOf(fieldKeysOf(type), slots);
 }
