@@ -33,6 +33,11 @@ export interface Db {
    * which such a scan does not use, so that the memory can go to file buffers. No-op on PostgreSQL.
    */
   preferScans(): void;
+  /**
+   * Whether a read runs while this thread goes on (PostgreSQL: the server works meanwhile), so that asking for the
+   * next rows before handling these pays off; SQLite reads synchronously, where it would only hold two at once.
+   */
+  readsOverlap: boolean;
   close(): Promise<void>;
 }
 
@@ -87,6 +92,7 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
       target: `postgres://${parsedUrl.host}${parsedUrl.pathname}${searchPath ? `?schema=${searchPath}` : ''}`,
       schema: searchPath ?? 'public',
       preferScans: () => undefined,
+      readsOverlap: true,
       close: () => kysely.destroy(),
     };
   }
@@ -114,6 +120,7 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
     dialect: 'sqlite',
     target: `sqlite:${file}`,
     rows: async (query) => rawStatements.prepare(query.sql).raw(true).all(...(query.parameters as unknown[])) as unknown[][],
+    readsOverlap: false,
     preferScans: () => {
       sqlite.pragma('cache_size = -2048');
     },

@@ -102,15 +102,24 @@ export class RangeWriter<Sink extends TextSink> {
 
   /**
    * Writes the records with ids in (afterId, untilId] (untilId null: to the end) and returns how many there were.
-   * `onChunk` gets the running count after each chunk; the writer waits for a returned promise.
+   * `onChunk` gets the running count after each chunk; the writer waits for a returned promise. With `readAhead`
+   * the next chunk is asked for before this one is written, so that the database works meanwhile.
    */
-  async write(repository: ExportRepository, afterId: number, untilId: number | null, onChunk?: (done: number) => void | Promise<void>): Promise<number> {
+  async write(repository: ExportRepository, afterId: number, untilId: number | null, onChunk?: (done: number) => void | Promise<void>, readAhead = false): Promise<number> {
     const withHistory = this.plan.formats.includes('ndjson');
     let done = 0;
     let limit = CHUNK;
+    const read = (after: number) => repository.recordsAfter(after, limit, { organizationIds: this.plan.organizationIds, withHistoryColumns: withHistory, untilId });
+    let next: Promise<ExportRecordRow[]> | null = null;
     for (let after = afterId; this.plan.formats.length > 0; ) {
-      const rows = await repository.recordsAfter(after, limit, { organizationIds: this.plan.organizationIds, withHistoryColumns: withHistory, untilId });
+      const rows = await (next ?? read(after));
+      next = null;
       if (rows.length === 0) break;
+      if (readAhead) {
+        next = read(rows[rows.length - 1]!.id);
+        // Should this chunk fail, the next one's rejection is not left unhandled.
+        next.catch(() => undefined);
+      }
       const histories = withHistory ? await this.histories(repository, rows) : new Map<number, ExportVersionRow[]>();
       let text = 0;
       for (const row of rows) {

@@ -53,6 +53,11 @@ export class ExportRepository {
     this.db = database.kysely;
   }
 
+  /** Whether asking for the next chunk before handling this one overlaps work (see Db.readsOverlap). */
+  readsOverlap(): boolean {
+    return this.database.readsOverlap;
+  }
+
   /** How a worker thread reaches the same database (null: it cannot, an in-memory database). */
   reopen(): { url: string; searchPath?: string } | null {
     return this.database.reopen;

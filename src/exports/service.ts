@@ -168,7 +168,10 @@ export class ExportService {
     const plan = await this.plan(layout, 1, (organizationIds) => this.repository.scopes(organizationIds, range));
     const writer = await this.openFiles(plan);
     try {
-      const records = await writer.write(this.repository, range.afterId, range.untilId, (done) => onProgress(done, total));
+      // On one core, reading ahead lets PostgreSQL work while this thread writes: NDJSON at a million records took
+      // 14.8–15.6 s instead of 16.3–17.9 s (the thread had waited ~5 s for rows). On two cores, where the four
+      // processes already share two cores, it gained nothing and held ~10 MB more; SQLite reads synchronously.
+      const records = await writer.write(this.repository, range.afterId, range.untilId, (done) => onProgress(done, total), this.repository.readsOverlap());
       return { written: commitFiles(writer), records };
     } catch (error) {
       abortFiles(writer);
