@@ -4,6 +4,7 @@
  * only inside the `strany` and `prilohy` lists. Parsing ~800 bytes with JSON.parse costs ~8 µs, most of the
  * export's time; this scan costs a fraction of it. Anything unexpected returns null and the caller parses.
  */
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from '../shared/json-codes.ts';
 
 export interface CellLayout {
   /** Cell index of each plain key. */
@@ -35,14 +36,6 @@ export function cellLayout(columns: readonly string[]): CellLayout {
   return { plain, lists, cellCount: columns.length };
 }
 
-const QUOTE = 34;
-const BACKSLASH = 92;
-const COLON = 58;
-const COMMA = 44;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
 
 /** Position just after the closing quote of the string starting at `start` (its opening quote); -1 if unterminated. */
 function stringEnd(text: string, start: number): number {
@@ -77,27 +70,27 @@ function scalar(text: string, i: number): { value: string; end: number } | null 
 
 /** Fills `cells` (reset by the caller) from canonical content; false when the content is not in the expected shape. */
 export function fillCells(text: string, layout: CellLayout, cells: string[]): boolean {
-  if (text.charCodeAt(0) !== OPEN_BRACE) return false;
+  if (text.charCodeAt(0) !== OPEN_OBJECT) return false;
   let i = 1;
-  if (text.charCodeAt(i) === CLOSE_BRACE) return true;
+  if (text.charCodeAt(i) === CLOSE_OBJECT) return true;
   for (;;) {
     if (text.charCodeAt(i) !== QUOTE) return false;
     const keyEnd = stringEnd(text, i);
     if (keyEnd < 0 || text.charCodeAt(keyEnd) !== COLON) return false;
     const key = text.slice(i + 1, keyEnd - 1);
     i = keyEnd + 1;
-    if (text.charCodeAt(i) === OPEN_BRACKET) {
+    if (text.charCodeAt(i) === OPEN_ARRAY) {
       const list = layout.lists.get(key);
       if (!list) return false;
       i++;
       let slot = 0;
-      if (text.charCodeAt(i) === CLOSE_BRACKET) {
+      if (text.charCodeAt(i) === CLOSE_ARRAY) {
         i++;
       } else {
         for (;;) {
-          if (text.charCodeAt(i) !== OPEN_BRACE || slot >= list.slots) return false;
+          if (text.charCodeAt(i) !== OPEN_OBJECT || slot >= list.slots) return false;
           i++;
-          if (text.charCodeAt(i) !== CLOSE_BRACE) {
+          if (text.charCodeAt(i) !== CLOSE_OBJECT) {
             for (;;) {
               if (text.charCodeAt(i) !== QUOTE) return false;
               const memberEnd = stringEnd(text, i);
@@ -111,7 +104,7 @@ export function fillCells(text: string, layout: CellLayout, cells: string[]): bo
                 i++;
                 continue;
               }
-              if (text.charCodeAt(i) === CLOSE_BRACE) break;
+              if (text.charCodeAt(i) === CLOSE_OBJECT) break;
               return false;
             }
           }
@@ -121,7 +114,7 @@ export function fillCells(text: string, layout: CellLayout, cells: string[]): bo
             i++;
             continue;
           }
-          if (text.charCodeAt(i) === CLOSE_BRACKET) {
+          if (text.charCodeAt(i) === CLOSE_ARRAY) {
             i++;
             break;
           }
@@ -140,6 +133,6 @@ export function fillCells(text: string, layout: CellLayout, cells: string[]): bo
       i++;
       continue;
     }
-    return next === CLOSE_BRACE && i === text.length - 1;
+    return next === CLOSE_OBJECT && i === text.length - 1;
   }
 }

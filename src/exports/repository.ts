@@ -92,16 +92,12 @@ export class ExportRepository {
     }));
   }
 
-  /** Organisations by id with their IČO and name, and how many records they hold in all (for progress). */
-  async organizationsAndTotal(organizationIds?: number[]): Promise<{ organizations: Map<number, { ico: string; name: string }>; total: number }> {
-    let organizations = this.db.selectFrom('organizations').select(['id', 'ico', 'name']);
-    let count = this.db.selectFrom('records').select((eb) => eb.fn.countAll<number>().as('n'));
-    if (organizationIds) {
-      organizations = organizations.where('id', 'in', organizationIds);
-      count = count.where('organization_id', 'in', organizationIds);
-    }
-    const [rows, total] = await Promise.all([organizations.execute(), count.executeTakeFirstOrThrow()]);
-    return { organizations: new Map(rows.map((row) => [Number(row.id), { ico: row.ico, name: row.name }])), total: Number(total.n) };
+  /** Organisations by id with their IČO and name. */
+  async organizations(organizationIds?: number[]): Promise<Map<number, { ico: string; name: string }>> {
+    let query = this.db.selectFrom('organizations').select(['id', 'ico', 'name']);
+    if (organizationIds) query = query.where('id', 'in', organizationIds);
+    const rows = await query.execute();
+    return new Map(rows.map((row) => [Number(row.id), { ico: row.ico, name: row.name }]));
   }
 
   /**

@@ -6,6 +6,7 @@
  * Truncated or malformed input is an error with its byte position. Structural characters are ASCII, so the scan
  * works on UTF-8 bytes; elements are decoded strictly.
  */
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from './json-codes.ts';
 
 export class JsonStreamError extends Error {
   constructor(
@@ -26,14 +27,6 @@ export interface JsonArrayElement {
 }
 
 const SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
 
 type Mode =
   | 'start' // before the top-level `{`
