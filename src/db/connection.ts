@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
+import { poolWithCopy } from './copy.ts';
 import type { Database } from './schema.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -83,7 +84,7 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
       max: options.poolSize ?? 10,
       ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
     });
-    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: poolWithCopy(pool) }) });
     return {
       kysely,
       reopen: { url, searchPath },
