@@ -172,12 +172,11 @@ function escapeLike(value: string): string {
 export class RegisterRepository {
   constructor(private readonly db: Kysely<Database> | Transaction<Database>) {}
 
-  /** `flushAtCommit: false` for batches of a bulk import (see serializeVersionWrites). */
-  async inTransaction<T>(work: (repository: RegisterRepository) => Promise<T>, options: { flushAtCommit?: boolean } = {}): Promise<T> {
+  async inTransaction<T>(work: (repository: RegisterRepository) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
     // The lock comes first, before any row lock, so that two writers can never hold one each and wait for the other.
     return (this.db as Kysely<Database>).transaction().execute(async (trx) => {
-      await serializeVersionWrites(trx, options);
+      await serializeVersionWrites(trx);
       return work(new RegisterRepository(trx));
     });
   }

@@ -53,11 +53,6 @@ export interface PublishOptions {
   keepOutcomes?: 'all' | 'problems';
   maxOutcomes?: number;
   onProgress?: (counts: PublishCounts) => void;
-  /**
-   * False for an import job's batches: each commit need not wait for the disk, since the job's own completion does
-   * (see serializeVersionWrites). An answer to a client that its records are stored waits for each commit.
-   */
-  flushEachBatch?: boolean;
 }
 
 interface Pending {
@@ -280,7 +275,7 @@ export class RegisterService {
       // One statement per wave for all organisations of the batch: a dump touches hundreds of them per batch.
       if (pending.length > 0 && !(inTransaction && report.rejected > 0)) {
         if (inTransaction) await this.writeBatch(repository, pending, options, report);
-        else await repository.inTransaction((trx) => this.writeBatch(trx, pending, options, report), { flushAtCommit: options.flushEachBatch ?? true });
+        else await repository.inTransaction((trx) => this.writeBatch(trx, pending, options, report));
       }
       options.onProgress?.(report);
     }

@@ -113,7 +113,6 @@ export class RegisterImportService {
           atomic: options.atomic,
           keepOutcomes: 'problems',
           maxOutcomes: options.maxIssues ?? 10_000,
-          flushEachBatch: false,
           onProgress: (counts) => {
             const counted = countsOf(counts);
             options.onProgress?.(counted, bytesRead());
