@@ -21,7 +21,8 @@ function newestSourceMtime(dir) {
 export function isBuildFresh() {
   try {
     const built = Math.min(...['main.js', 'prepare-worker.js', 'export-worker.js'].map((file) => statSync(join(dist, file)).mtimeMs));
-    return built >= Math.max(newestSourceMtime(join(root, 'src')), statSync(join(root, 'package-lock.json')).mtimeMs);
+    // This script counts as a source: a changed build setting must rebuild.
+    return built >= Math.max(newestSourceMtime(join(root, 'src')), statSync(join(root, 'package-lock.json')).mtimeMs, statSync(fileURLToPath(import.meta.url)).mtimeMs);
   } catch {
     return false;
   }
@@ -44,8 +45,9 @@ export async function buildDist() {
   const results = await Promise.all([
     build({ ...common, entryPoints: { main: join(root, 'src/cli/main.ts'), 'prepare-worker': join(root, 'src/publishing/prepare-worker.ts') }, packages: 'external' }),
     // The export worker takes in its packages too (all but the database drivers): loading Kysely as its ~200 modules
-    // cost the worker ~9 MB more memory than as part of one bundle.
-    build({ ...common, entryPoints: { 'export-worker': join(root, 'src/exports/export-worker.ts') }, external: ['better-sqlite3', 'pg'] }),
+    // cost the worker ~9 MB more memory than as part of one bundle. CommonJS packages that require Node's modules
+    // stay outside as well: an ES module bundle cannot require().
+    build({ ...common, entryPoints: { 'export-worker': join(root, 'src/exports/export-worker.ts') }, external: ['better-sqlite3', 'pg', 'pg-copy-streams'] }),
   ]);
   const result = { outputFiles: results.flatMap((r) => r.outputFiles) };
   mkdirSync(dist, { recursive: true });

@@ -86,6 +86,8 @@ const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': 
 
 function copyField(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
+  // Columns hold text and numbers; anything else would be stored as its String() (e.g. "[object Object]").
+  if (typeof value === 'object') throw new TypeError(`bulk insert: a ${value.constructor?.name ?? 'object'} value for COPY`);
   const text = typeof value === 'string' ? value : String(value);
   return COPY_SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (character) => COPY_ESCAPES[character]!) : text;
 }
