@@ -100,6 +100,11 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
   const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);
+  // 16 KiB pages for a new database (an existing one keeps its page size). A register import of a million records
+  // writes each batch's rows and index entries as fewer, larger WAL frames: 8,745 and 9,794 records/s against
+  // 6,920–9,005 with 4 KiB pages, the records upsert 27–31 s instead of 35–48 s, and a quarter less system time.
+  // Exports measured the same within the machine's noise. It must come before WAL mode, which fixes the page size.
+  sqlite.pragma('page_size = 16384');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
