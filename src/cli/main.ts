@@ -24,9 +24,10 @@ async function openContext(): Promise<AppContext> {
     import('../shared/log.ts'),
   ]);
   const config = loadConfig();
-  const db = openDatabase(config.databaseUrl);
+  const logger = createLogger(config.logLevel);
+  const db = openDatabase(config.databaseUrl, { logger });
   const migrated = await migrateToLatest(db);
-  const ctx = createContext(config, db, createLogger(config.logLevel));
+  const ctx = createContext(config, db, logger);
   if (addedRedFlags(migrated)) {
     const changed = await ctx.register.recomputeRedFlags({ onlyMissing: true });
     ctx.logger.info('red flags computed for existing records', { records: changed });

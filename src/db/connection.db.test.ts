@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { openDatabase } from './connection.ts';
 import { migrateToLatest } from './migrate.ts';
-import { testDialect } from './testing.ts';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { silentLogger } from '../shared/log.ts';
+import { TEST_POSTGRES_URL, testDialect } from './testing.ts';
 
 // The SQLite run covers it; the PostgreSQL run has nothing to add.
 describe.runIf(testDialect() === 'sqlite')('openDatabase (SQLite)', () => {
@@ -27,5 +30,26 @@ describe.runIf(testDialect() === 'sqlite')('openDatabase (SQLite)', () => {
     const existing = new SqliteDatabase(join(dir, 'old.sqlite'), { readonly: true });
     expect(existing.pragma('page_size', { simple: true })).toBe(4096);
     existing.close();
+  });
+});
+
+describe.runIf(testDialect() === 'postgres')('openDatabase (PostgreSQL)', () => {
+  it('survives an idle pooled connection closed by the server, logs it, and opens a new one for the next query', async () => {
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (message: string) => warnings.push(message) };
+    const db = openDatabase(TEST_POSTGRES_URL, { poolSize: 1, logger });
+    try {
+      const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db.kysely)).rows[0]!.pid;
+      const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await admin.connect();
+      await admin.query('select pg_terminate_backend($1)', [pid]);
+      await admin.end();
+      for (let tries = 0; tries < 100 && warnings.length === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(warnings).toEqual(['idle PostgreSQL connection lost']);
+      const again = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db.kysely)).rows[0]!.pid;
+      expect(again).not.toBe(pid);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
+import { createLogger, type Logger } from '../shared/log.ts';
 import { poolWithCopy } from './copy.ts';
 import type { Database } from './schema.ts';
 
@@ -71,7 +72,7 @@ export function isPostgresUrl(url: string): boolean {
   return url.startsWith('postgres://') || url.startsWith('postgresql://');
 }
 
-export function openDatabase(url: string, options: { searchPath?: string; poolSize?: number } = {}): Db {
+export function openDatabase(url: string, options: { searchPath?: string; poolSize?: number; logger?: Logger } = {}): Db {
   if (isPostgresUrl(url)) {
     // `?schema=name` selects a schema (used by tests and by installations sharing one database).
     const parsedUrl = new URL(url);
@@ -84,6 +85,9 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
       max: options.poolSize ?? 10,
       ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
     });
+    // An idle pooled connection that the server closes (a restart, an administrator) is reported on the pool; pg
+    // drops it and the next query opens a new one. Without a listener the event would end the process.
+    pool.on('error', (error) => (options.logger ?? createLogger('warn')).warn('idle PostgreSQL connection lost', { error: error.message }));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: poolWithCopy(pool) }) });
     return {
       kysely,
