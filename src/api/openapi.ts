@@ -265,6 +265,13 @@ export function buildOpenApi(baseUrl: string): Json {
           parameters: [pathParam('ico', 'IČO organizace'), pathParam('id', 'Číslo konceptu')],
           responses: { '200': ok('Koncept', 'Draft'), ...notModified, ...errorResponses('unauthorized', 'forbidden', 'not_found') },
         },
+        delete: {
+          summary: 'Zahodit nezveřejněný koncept (zveřejněný koncept zůstává jako původ svého záznamu)',
+          operationId: 'discardDraft',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace'), pathParam('id', 'Číslo konceptu')],
+          responses: { '204': { description: 'Koncept je zahozen' }, ...errorResponses('unauthorized', 'forbidden', 'not_found', 'conflict') },
+        },
       },
       '/api/v1/organizations/{ico}/drafts/{id}/publish': {
         post: {

@@ -109,7 +109,7 @@ export function apiRoutes(ctx: AppContext): Hono {
     '/v1/*',
     cors({
       origin: '*',
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
       exposeHeaders: ['ETag', 'Link', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining'],
     }),
@@ -303,6 +303,12 @@ export function apiRoutes(ctx: AppContext): Hono {
   api.get('/v1/organizations/:ico/drafts/:id', async (c) => {
     const { organization } = await authorizeWrite(c);
     return c.json(draftJson(await ctx.drafts.get(organization, Number(c.req.param('id')) || 0)));
+  });
+
+  api.delete('/v1/organizations/:ico/drafts/:id', async (c) => {
+    const { organization, actor } = await authorizeWrite(c);
+    await ctx.workspace.discardDraft(actor, organization, Number(c.req.param('id')) || 0);
+    return c.body(null, 204);
   });
 
   api.post('/v1/organizations/:ico/drafts/:id/publish', async (c) => {

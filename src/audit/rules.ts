@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = {
   'records.published': 'zveřejnění souboru',
   'import.started': 'nahrání souboru',
   'draft.saved': 'uložení konceptu',
+  'draft.discarded': 'zahození konceptu',
   'attachment.stored': 'nahrání přílohy',
   'organization.created': 'založení organizace',
   'organization.updated': 'změna údajů organizace',

@@ -39,6 +39,12 @@ export class DraftRepository {
       .execute();
   }
 
+  /** Deletes an unpublished draft; a published one stays, as the record's origin. */
+  async discard(id: number, organizationId: number): Promise<boolean> {
+    const result = await this.db.deleteFrom('drafts').where('id', '=', id).where('organization_id', '=', organizationId).where('published_at', 'is', null).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
   async markPublished(id: number, organizationId: number, recordKey: string, now: string): Promise<void> {
     await this.db.updateTable('drafts').set({ published_at: now, record_key: recordKey, updated_at: now }).where('id', '=', id).where('organization_id', '=', organizationId).execute();
   }

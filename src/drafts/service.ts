@@ -54,6 +54,18 @@ export class DraftService {
     return (await this.repository.listOpen(organization.id, limit)).map(toDraft);
   }
 
+  /**
+   * A draft was never published, so it can go for good: nothing public refers to it. A published draft is the origin
+   * of its record and is kept.
+   */
+  async discard(organization: Organization, id: number): Promise<Draft> {
+    const draft = await this.get(organization, id);
+    if (draft.publishedAt || !(await this.repository.discard(id, organization.id))) {
+      throw new AppError('conflict', `Koncept č. ${id} už byl zveřejněn; zveřejněný záznam lze opravit nebo znepřístupnit.`, `draft ${id} already published`);
+    }
+    return draft;
+  }
+
   markPublished(organization: Organization, id: number, recordKey: string): Promise<void> {
     return this.repository.markPublished(id, organization.id, recordKey, nowUtc());
   }

@@ -132,6 +132,11 @@ export class WorkspaceService {
     return id;
   }
 
+  async discardDraft(actor: Actor, organization: Organization, draftId: number): Promise<void> {
+    const draft = await this.deps.drafts.discard(organization, draftId);
+    await this.deps.audit.record(actor, 'draft.discarded', { organizationId: organization.id, target: `koncept ${draftId}`, detail: { subject: draft.subject } });
+  }
+
   async storeAttachment(actor: Actor, organization: Organization, name: string, bytes: Uint8Array): Promise<StoredAttachment> {
     const stored = await this.deps.attachments.store(organization, name, bytes);
     await this.deps.audit.record(actor, 'attachment.stored', { organizationId: organization.id, target: stored.sha256, detail: { name: stored.name, mediaType: stored.mediaType, size: stored.size } });

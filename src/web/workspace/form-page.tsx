@@ -230,6 +230,12 @@ export function FormPage(props: FormPageProps) {
           <button type="submit" name="_akce" value="zverejnit">
             {props.correcting ? 'Zveřejnit opravu' : 'Zveřejnit'}
           </button>
+          {props.draftId !== undefined && !props.correcting ? (
+            <>
+              {' '}
+              <a href={`/sprava/${props.organization.ico}/koncepty/${props.draftId}/zahodit`}>Zahodit koncept…</a>
+            </>
+          ) : null}
         </div>
       </form>
     </WsLayout>

@@ -8,6 +8,7 @@ import type { ImportJob, JobReport } from '../../jobs/service.ts';
 import { JOB_KIND_LABELS, JOB_STATE_LABELS, estimateProgress } from '../../jobs/rules.ts';
 import type { RecordDetail, RecordListItem } from '../../register/service.ts';
 import type { AuditEntry } from '../../audit/service.ts';
+import type { Draft } from '../../drafts/service.ts';
 import type { HarvestSource } from '../../harvest/service.ts';
 import { RECORD_TYPES, RECORD_TYPE_LABELS } from '../../standard/schema.ts';
 import { ORGANIZATION_KINDS } from '../../organizations/rules.ts';
@@ -343,6 +344,27 @@ export function RecordsPage(props: Frame & { items: RecordListItem[]; nextCursor
           <a href={`${base(o)}/zaznamy?cursor=${encodeURIComponent(props.nextCursor)}`}>Další záznamy</a>
         </p>
       ) : null}
+    </WsLayout>
+  );
+}
+
+export function DiscardDraftPage(props: Frame & { draft: Draft }) {
+  const o = props.organization;
+  const path = `${base(o)}/koncepty/${props.draft.id}`;
+  return (
+    <WsLayout title="Zahodit koncept" {...props}>
+      <h1>Zahodit koncept: {props.draft.subject}</h1>
+      <p>
+        Koncept ({RECORD_TYPE_LABELS[props.draft.type].one}, naposledy upraven {formatTimestamp(props.draft.updatedAt)}) nebyl zveřejněn, proto ho lze smazat úplně. Jeho obsah se tím
+        ztratí; zahození se zapíše do auditního záznamu.
+      </p>
+      <form method="post" action={`${path}/zahodit`} class="ws-form">
+        <CsrfField token={props.signedIn.csrfToken} />
+        <button type="submit" class="danger">
+          Zahodit koncept
+        </button>{' '}
+        <a href={path}>Zpět ke konceptu</a>
+      </form>
     </WsLayout>
   );
 }

@@ -22,7 +22,7 @@ import type { RecordDetail } from '../../register/service.ts';
 import { formFromRecord, formValues, nextAttachmentSlot, recordFromForm, slotsFor, type FormSlots } from '../../workspace/form.ts';
 import { anonymousFormToken, checkCsrf, clearSessionCookie, clientIp, sessionId, setSessionCookie, userActor } from './session.ts';
 import { AdminPage, ChooseOrganizationPage, LinkInvalidPage, ResetRequestPage, SetPasswordPage, SignInPage } from './account-pages.tsx';
-import { AuditPage, HarvestPage, JobPage, MembersPage, RecordsPage, SettingsPage, TokensPage, UploadPage, WithdrawPage, WorkspaceHomePage } from './pages.tsx';
+import { AuditPage, DiscardDraftPage, HarvestPage, JobPage, MembersPage, RecordsPage, SettingsPage, TokensPage, UploadPage, WithdrawPage, WorkspaceHomePage } from './pages.tsx';
 import { FormPage } from './form-page.tsx';
 import { formFields, issuesByInput } from '../../workspace/form.ts';
 import type { ValidationIssue } from '../../standard/validate.ts';
@@ -37,6 +37,7 @@ const CARRIES_FILES = /^\/sprava\/\d{8}\/(nahrat|formular\/[a-z]+)$/;
 
 const NOTICES: Record<string, string> = {
   koncept: 'Koncept je uložen. Najdete ho na přehledu organizace.',
+  zahozeno: 'Koncept byl zahozen.',
   zverejneno: 'Záznam je zveřejněn.',
   opraveno: 'Oprava je zveřejněna jako nová verze záznamu.',
   znepristupneno: 'Záznam je znepřístupněn; jeho historie zůstává veřejná.',
@@ -354,6 +355,16 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     const draft = await ctx.drafts.get(c.get('organization'), Number(c.req.param('id')) || 0);
     if (draft.publishedAt) return c.redirect(`/organizace/${c.get('organization').ico}/zaznam/${encodeURIComponent(draft.recordKey!)}`, 303);
     return formPage(c, { type: draft.type, values: draft.fields, draftId: draft.id, notice: NOTICES[c.req.query('hotovo') ?? ''] });
+  });
+
+  ws.get('/:ico/koncepty/:id/zahodit', async (c) => {
+    const draft = await ctx.drafts.get(c.get('organization'), Number(c.req.param('id')) || 0);
+    if (draft.publishedAt) return c.redirect(orgPath(c, `/koncepty/${draft.id}`), 303);
+    return c.html(<DiscardDraftPage {...frame(c)} draft={draft} />);
+  });
+  ws.post('/:ico/koncepty/:id/zahodit', async (c) => {
+    await ctx.workspace.discardDraft(actor(c), c.get('organization'), Number(c.req.param('id')) || 0);
+    return c.redirect(orgPath(c, '?hotovo=zahozeno'), 303);
   });
 
   ws.get('/:ico/zaznam/:id/opravit', async (c) => {

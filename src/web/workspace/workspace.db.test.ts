@@ -214,6 +214,8 @@ describe('one organisation kept from another', () => {
     ['GET', '/:ico/zaznamy'],
     ['GET', '/:ico/novy/smlouva'],
     ['GET', `/:ico/koncepty/${b.draftId}`],
+    ['GET', `/:ico/koncepty/${b.draftId}/zahodit`],
+    ['POST', `/:ico/koncepty/${b.draftId}/zahodit`, {}],
     ['GET', `/:ico/zaznam/${b.record}/opravit`],
     ['POST', '/:ico/formular/smlouva', { _akce: 'zverejnit', _oprava: b.record, id: b.record, predmet: 'Přepsáno z A', datumUzavreni: '2024-01-01', 'strany.1.nazev': 'X' }],
     ['POST', '/:ico/kontrola/smlouva', { predmet: 'x' }],
@@ -266,7 +268,8 @@ describe('one organisation kept from another', () => {
     for (const path of [`/importy/${b.jobId}`, `/importy/${b.jobId}/odmitnute.csv`, `/koncepty/${b.draftId}`, `/zaznam/${b.record}/opravit`, `/zaznam/${b.record}/znepristupnit`, `/prilohy/${b.sha256}`]) {
       expect(`${path}: ${(await adminA.request(`/sprava/${townA.ico}${path}`)).status}`).toBe(`${path}: 404`);
     }
-    for (const path of [`/tokeny/${b.tokenId}/zrusit`, `/sklizen/${b.sourceId}/vypnout`, `/uzivatele/${b.userId}/odebrat`]) {
+    expect((await adminA.request(`/sprava/${townA.ico}/koncepty/${b.draftId}/zahodit`)).status).toBe(404);
+    for (const path of [`/tokeny/${b.tokenId}/zrusit`, `/sklizen/${b.sourceId}/vypnout`, `/uzivatele/${b.userId}/odebrat`, `/koncepty/${b.draftId}/zahodit`]) {
       expect(`${path}: ${(await adminA.post(`/sprava/${townA.ico}${path}`, {})).status}`).toBe(`${path}: 404`);
     }
     // An unpublished attachment is not public either.
@@ -383,6 +386,28 @@ describe('publishing by hand', () => {
     await expect(ctx.register.detail(townA, 'H-4')).rejects.toThrow();
   });
 
+  it('discards an unpublished draft after a confirmation, with an audit entry; a published one stays', async () => {
+    const saved = await editorA.post(base(), { id: 'H-6', predmet: 'Omylem založený koncept', _akce: 'koncept' });
+    const draftPath = saved.headers.get('location')!.replace(/\?.*$/, '');
+    expect((await editorA.get(draftPath)).html).toContain(`href="${draftPath}/zahodit"`);
+    const confirmation = (await editorA.get(`${draftPath}/zahodit`)).html;
+    expect(confirmation).toContain('Zahodit koncept: Omylem založený koncept');
+    const discarded = await editorA.post(`${draftPath}/zahodit`, {});
+    expect(discarded.status).toBe(303);
+    expect(discarded.headers.get('location')).toBe(`/sprava/${townA.ico}?hotovo=zahozeno`);
+    expect((await editorA.get(`/sprava/${townA.ico}?hotovo=zahozeno`)).html).toContain('Koncept byl zahozen.');
+    expect((await ctx.drafts.listOpen(townA)).map((d) => d.subject)).not.toContain('Omylem založený koncept');
+    expect((await editorA.request(draftPath)).status).toBe(404);
+    expect((await ctx.audit.list(townA.id)).items.find((e) => e.action === 'draft.discarded')?.detail).toEqual({ subject: 'Omylem založený koncept' });
+
+    const published = await editorA.post(base(), { ...fields('H-7'), _akce: 'koncept' });
+    const publishedPath = published.headers.get('location')!.replace(/\?.*$/, '');
+    const draftId = Number(publishedPath.split('/').pop());
+    expect((await editorA.post(base(), { ...fields('H-7'), _koncept: String(draftId), _akce: 'zverejnit' })).status).toBe(303);
+    expect((await editorA.post(`${publishedPath}/zahodit`, {})).status).toBe(409);
+    expect((await ctx.drafts.get(townA, draftId)).recordKey).toBe('H-7');
+  });
+
   it('fills a party’s name from its IČO among known organisations', async () => {
     const response = await editorA.post(base(), { id: 'H-5', predmet: 'Služby', 'strany.1.ico': townB.ico, _akce: 'doplnit-1' });
     expect(await response.text()).toContain(`value="${townB.name}"`);
@@ -473,6 +498,11 @@ describe('the same actions through the API', () => {
     const { id } = (await draft.json()) as { id: number };
     expect((await app.request(`/api/v1/organizations/${townA.ico}/drafts/${id}/publish`, { method: 'POST', headers: auth })).status).toBe(200);
     expect((await ctx.register.detail(townA, 'API-D')).current.content.predmet).toBe('Z konceptu');
+    expect((await app.request(`/api/v1/organizations/${townA.ico}/drafts/${id}`, { method: 'DELETE', headers: auth })).status).toBe(409);
+    const unwanted = (await (await app.request(`/api/v1/organizations/${townA.ico}/drafts`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ typ: 'smlouva', pole: { predmet: 'Nechtěný' } }) })).json()) as { id: number };
+    expect((await app.request(`/api/v1/organizations/${townA.ico}/drafts/${unwanted.id}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+    expect((await app.request(`/api/v1/organizations/${townA.ico}/drafts/${unwanted.id}`, { headers: auth })).status).toBe(404);
+    expect((await app.request(`/api/v1/organizations/${townB.ico}/drafts/${b.draftId}`, { method: 'DELETE', headers: auth })).status).toBe(403);
 
     const lying = await app.request(`/api/v1/organizations/${townA.ico}/attachments?nazev=sken.pdf`, { method: 'POST', body: PNG, headers: auth });
     expect(lying.status).toBe(415);
