@@ -10,6 +10,7 @@ import * as m0007 from './migrations/2026-11-27-0007-ocds.ts';
 import * as m0008 from './migrations/2026-11-27-0008-workspace.ts';
 import * as m0009 from './migrations/2026-11-27-0009-attachment-owners.ts';
 import * as m0010 from './migrations/2026-11-27-0010-organization-updates.ts';
+import * as m0011 from './migrations/2026-11-27-0011-register-marks.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: DialectName): Promise<void> };
 
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-27-0008-workspace': m0008,
   '2026-11-27-0009-attachment-owners': m0009,
   '2026-11-27-0010-organization-updates': m0010,
+  '2026-11-27-0011-register-marks': m0011,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {

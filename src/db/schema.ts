@@ -255,8 +255,15 @@ export interface OrganizationAttachmentsTable {
   created_at: string;
 }
 
+/** Marks of register-wide changes without a version (e.g. `red_flags`: when flags were last recomputed). */
+export interface RegisterMarksTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
+  register_marks: RegisterMarksTable;
   api_tokens: ApiTokensTable;
   records: RecordsTable;
   record_versions: RecordVersionsTable;

@@ -3,6 +3,7 @@
  * also one made by another process: a second context on the same database stands in for it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../db/testing.ts';
 import { openDatabase, type Db } from '../db/connection.ts';
 import { contract, items, makeOrganization, testContext } from '../testing/factories.ts';
@@ -49,6 +50,22 @@ describe('cached register answers', () => {
 
     await writer.organizations.upsert({ ico: town.ico, name: 'Město Kešov nad Vltavou', kind: 'obec' });
     expect((await reader.register.list(filter, { limit: 10 })).items[0]!.organizationName).toBe('Město Kešov nad Vltavou');
+  });
+
+  it('change when another process recomputes the red flags, which adds no version', async () => {
+    const town = await makeOrganization(writer, { name: 'Město Signálov' });
+    await writer.register.publish(town, items([contract({ id: 'RF-1', predmet: 'Smlouva bez ceny', hodnotaBezDph: undefined, hodnotaVcetneDph: undefined })]), { source: 'test' });
+    // As if the record had been stored before the methodology flagged a missing price.
+    await sql`update records set red_flags = null where organization_id = ${town.id}`.execute(writerDb.kysely);
+    const flagged = { organizationIds: [town.id], flag: 'price_missing' };
+    expect(await reader.register.count(flagged)).toBe(0);
+
+    expect(await writer.register.recomputeRedFlags({ onlyMissing: false })).toBeGreaterThanOrEqual(1);
+    expect(await reader.register.count(flagged)).toBe(1);
+    // Nothing changed the second time, so the mark (and every cache) stays.
+    const generation = await reader.register.generation();
+    expect(await writer.register.recomputeRedFlags({ onlyMissing: false })).toBe(0);
+    expect(await reader.register.generation()).toBe(generation);
   });
 
   it('include rendered organisation and record pages, whose harvest log is read on every request', async () => {

@@ -10,9 +10,10 @@ const row = (id: number, text: string): IndexDocumentRow => ({
 function fakeRegister() {
   const records = new Map<number, IndexDocumentRow>([[1, row(1, 'oprava mostu')]]);
   const versions: Array<{ id: number; record_id: number }> = [{ id: 1, record_id: 1 }];
-  const state = { failNext: false };
+  const state = { failNext: false, flagsRevision: '' };
   const repository = {
     latestVersionId: async () => versions.length,
+    flagsRevision: async () => state.flagsRevision,
     indexDocuments: async (afterId: number, limit: number) => [...records.values()].filter((r) => r.id > afterId && r.status === 'published').slice(0, limit),
     indexDocumentsOf: async (ids: number[]) => ids.flatMap((id) => records.get(id) ?? []),
     versionsAfter: async (afterId: number, limit: number) => {
@@ -27,7 +28,12 @@ function fakeRegister() {
     records.set(document.id, document);
     versions.push({ id: versions.length + 1, record_id: document.id });
   };
-  return { repository, write, state, generation: () => String(versions.length) };
+  /** What `om red-flags` does: flags change in place, without a version, and the revision moves on. */
+  const recomputeFlags = (id: number, flags: string) => {
+    records.set(id, { ...records.get(id)!, red_flags: flags });
+    state.flagsRevision = `${state.flagsRevision}+`;
+  };
+  return { repository, write, recomputeFlags, state, generation: () => `${versions.length}|${state.flagsRevision}` };
 }
 
 describe('the live search index', () => {
@@ -47,6 +53,19 @@ describe('the live search index', () => {
 
     register.write({ ...row(1, 'oprava mostu'), status: 'withdrawn' });
     expect(await ids()).toEqual([2]);
+  });
+
+  it('is built again when the red flags were recomputed without new versions, and answers meanwhile', async () => {
+    const register = fakeRegister();
+    const live = new LiveSearchIndex(register.repository);
+    await live.start();
+    const flagged = async () => (await live.current(register.generation()))!.query({ flag: 'price_missing' }, 'date_desc', 0, 10).ids;
+    expect(await flagged()).toEqual([]);
+    register.recomputeFlags(1, ' price_missing ');
+    // The catch-up starts the rebuild; until it is done the old index answers.
+    expect(await flagged()).toEqual([]);
+    for (let tries = 0; tries < 100 && (await flagged()).length === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await flagged()).toEqual([1]);
   });
 
   it('is off when disabled', async () => {

@@ -1,7 +1,7 @@
 /**
  * Keeps the in-memory search index (search-index.ts) equal to the register: builds it in the background, then
  * before each answer applies the versions stored since (by this or any other process), and rebuilds it when
- * too many documents wait outside its inverted index. Until the first build is done it answers null and the
+ * too many documents wait outside its inverted index or the red flags were recomputed (`om red-flags`). Until the first build is done it answers null and the
  * search falls back to SQL, which gives the same results, only slower.
  */
 import type { Logger } from '../shared/log.ts';
@@ -50,6 +50,8 @@ export class LiveSearchIndex {
   private appliedVersion = 0;
   /** The register generation the index was last brought up to. */
   private appliedGeneration = '';
+  /** The flags revision (see RegisterRepository.flagsRevision) the index was built with. */
+  private builtFlagsRevision = '';
   /** Catch-ups and swaps run one after another. */
   private chain: Promise<void> = Promise.resolve();
   private building: Promise<void> | null = null;
@@ -91,6 +93,7 @@ export class LiveSearchIndex {
   private rebuild(): Promise<void> {
     const building = (async () => {
       const started = performance.now();
+      const flagsRevision = await this.repository.flagsRevision();
       const fromVersion = await this.repository.latestVersionId();
       const builder = new SearchIndexBuilder();
       let afterId = 0;
@@ -106,6 +109,7 @@ export class LiveSearchIndex {
       await this.serially(async () => {
         this.index = index;
         this.appliedVersion = fromVersion;
+        this.builtFlagsRevision = flagsRevision;
         this.appliedGeneration = '';
       });
       this.logger?.info('search index built', { documents: index.documentCount, seconds: Math.round((performance.now() - started) / 100) / 10 });
@@ -138,6 +142,8 @@ export class LiveSearchIndex {
       this.appliedVersion = Number(versions[versions.length - 1]!.id);
     }
     this.appliedGeneration = generation;
-    if (!this.building && index.unindexedCount > Math.max(this.rebuildAfter, index.documentCount * 0.05)) void this.rebuild();
+    if (this.building) return;
+    // Recomputed flags come without versions: the index is built again and answers with the old flags meanwhile.
+    if (index.unindexedCount > Math.max(this.rebuildAfter, index.documentCount * 0.05) || (await this.repository.flagsRevision()) !== this.builtFlagsRevision) void this.rebuild();
   }
 }

@@ -169,6 +169,8 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+const FLAGS_MARK = 'red_flags';
+
 export class RegisterRepository {
   constructor(private readonly db: Kysely<Database> | Transaction<Database>) {}
 
@@ -668,9 +670,24 @@ export class RegisterRepository {
       .selectNoFrom((eb) => [
         eb.selectFrom('record_versions').select((v) => v.fn.max('id').as('m')).as('versions'),
         eb.selectFrom('organizations').select((o) => o.fn.max('updated_at').as('m')).as('organizations'),
+        eb.selectFrom('register_marks').select('value').where('name', '=', FLAGS_MARK).as('flags'),
       ])
       .executeTakeFirstOrThrow();
-    return `${String(row.versions ?? 0)}|${String(row.organizations ?? '')}`;
+    return `${String(row.versions ?? 0)}|${String(row.organizations ?? '')}|${String(row.flags ?? '')}`;
+  }
+
+  /** When the red flags were last recomputed without new versions (`om red-flags`); '' if never. */
+  async flagsRevision(): Promise<string> {
+    const row = await this.db.selectFrom('register_marks').select('value').where('name', '=', FLAGS_MARK).executeTakeFirst();
+    return row?.value ?? '';
+  }
+
+  async markFlagsRecomputed(revision: string): Promise<void> {
+    await this.db
+      .insertInto('register_marks')
+      .values({ name: FLAGS_MARK, value: revision })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value: revision }))
+      .execute();
   }
 
   /** How many first and later versions carry this source (a job's, see jobs/rules.ts jobSource). */

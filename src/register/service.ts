@@ -4,6 +4,7 @@
  */
 import { GenerationCache } from '../shared/generation-cache.ts';
 import { AppError } from '../errors.ts';
+import { randomUUID } from 'node:crypto';
 import { nowUtc } from '../shared/dates.ts';
 import { rejectedRecordsCs } from '../shared/format.ts';
 import type { ValidationIssue } from '../standard/validate.ts';
@@ -403,13 +404,17 @@ export class RegisterService {
   /**
    * Computes the stored red flags again from each record's current content: after the migration that added them
    * (`onlyMissing`), or after the methodology changed (e.g. a new threshold). Returns how many records changed.
+   * A change is marked in the register's generation: cached answers and the search index of every process follow.
    */
   async recomputeRedFlags(options: { onlyMissing: boolean }): Promise<number> {
     let afterId = 0;
     let changed = 0;
     for (;;) {
       const rows = await this.repository.recordsForFlags(afterId, 500, options.onlyMissing);
-      if (rows.length === 0) return changed;
+      if (rows.length === 0) {
+        if (changed > 0) await this.repository.markFlagsRecomputed(`${nowUtc()} ${randomUUID()}`);
+        return changed;
+      }
       await this.repository.inTransaction(async (trx) => {
         for (const row of rows) {
           const flags = flagColumn(redFlagsOf(JSON.parse(row.content) as StandardRecord, row.first_published_at.slice(0, 10)));
