@@ -85,9 +85,12 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
       max: options.poolSize ?? 10,
       ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
     });
-    // An idle pooled connection that the server closes (a restart, an administrator) is reported on the pool; pg
-    // drops it and the next query opens a new one. Without a listener the event would end the process.
+    // A connection the server closes (a restart, an administrator) is reported as an event: on the pool while idle
+    // (pg drops it, the next query opens a new one; logged here), on the client while a query or transaction holds
+    // it (its statements then fail with the error, which their callers report). Without a listener either event
+    // would end the process.
     pool.on('error', (error) => (options.logger ?? createLogger('warn')).warn('idle PostgreSQL connection lost', { error: error.message }));
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: poolWithCopy(pool) }) });
     return {
       kysely,
@@ -104,11 +107,6 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
   const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);
-  // 16 KiB pages for a new database (an existing one keeps its page size). A register import of a million records
-  // writes each batch's rows and index entries as fewer, larger WAL frames: 8,745 and 9,794 records/s against
-  // 6,920–9,005 with 4 KiB pages, the records upsert 27–31 s instead of 35–48 s, and a quarter less system time.
-  // Exports measured the same within the machine's noise. It must come before WAL mode, which fixes the page size.
-  sqlite.pragma('page_size = 16384');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');

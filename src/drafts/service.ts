@@ -60,10 +60,12 @@ export class DraftService {
    */
   async discard(organization: Organization, id: number): Promise<Draft> {
     const draft = await this.get(organization, id);
-    if (draft.publishedAt || !(await this.repository.discard(id, organization.id))) {
+    if (!draft.publishedAt && (await this.repository.discard(id, organization.id))) return draft;
+    // Published meanwhile, or discarded by a request running at the same time: read again which of the two.
+    if ((await this.repository.get(id, organization.id))?.published_at ?? draft.publishedAt) {
       throw new AppError('conflict', `Koncept č. ${id} už byl zveřejněn; zveřejněný záznam lze opravit nebo znepřístupnit.`, `draft ${id} already published`);
     }
-    return draft;
+    throw new AppError('not_found', `Koncept č. ${id} neexistuje.`, `draft ${id} not found in ${organization.ico}`);
   }
 
   markPublished(organization: Organization, id: number, recordKey: string): Promise<void> {

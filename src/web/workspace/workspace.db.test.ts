@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
+import type { AppError } from '../../errors.ts';
 import { createTestDatabase, type TestDatabase } from '../../db/testing.ts';
 import { contract, items, makeOrganization, testContext } from '../../testing/factories.ts';
 import { formCookieOf, signedInClient, TEST_PASSWORD, WorkspaceClient } from '../../testing/workspace-client.ts';
@@ -406,6 +407,12 @@ describe('publishing by hand', () => {
     expect((await editorA.post(base(), { ...fields('H-7'), _koncept: String(draftId), _akce: 'zverejnit' })).status).toBe(303);
     expect((await editorA.post(`${publishedPath}/zahodit`, {})).status).toBe(409);
     expect((await ctx.drafts.get(townA, draftId)).recordKey).toBe('H-7');
+
+    // Two discards at once: one removes the draft, the other finds it gone.
+    const twice = await ctx.drafts.save(townA, 'smlouva', { predmet: 'Dvakrát zahozený' }, null);
+    const results = await Promise.allSettled([ctx.drafts.discard(townA, twice), ctx.drafts.discard(townA, twice)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as AppError).code] : []))).toEqual(['not_found']);
   });
 
   it('fills a party’s name from its IČO among known organisations', async () => {
