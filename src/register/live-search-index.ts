@@ -1,8 +1,8 @@
 /**
  * Keeps the in-memory search index (search-index.ts) equal to the register: builds it in the background, then
  * before each answer applies the versions stored since (by this or any other process), and rebuilds it when
- * too many documents wait outside its inverted index or the red flags were recomputed (`om red-flags`). Until the first build is done it answers null and the
- * search falls back to SQL, which gives the same results, only slower.
+ * too many documents wait outside its inverted index or the red flags were recomputed (`om red-flags`). Until the
+ * first build is done it answers null and the search falls back to SQL, which gives the same results, only slower.
  */
 import type { Logger } from '../shared/log.ts';
 import type { IndexDocumentRow, RegisterRepository } from './repository.ts';
