@@ -92,14 +92,6 @@ export class ExportRepository {
     }));
   }
 
-  /** Organisations by id with their IČO and name. */
-  async organizations(organizationIds?: number[]): Promise<Map<number, { ico: string; name: string }>> {
-    let query = this.db.selectFrom('organizations').select(['id', 'ico', 'name']);
-    if (organizationIds) query = query.where('id', 'in', organizationIds);
-    const rows = await query.execute();
-    return new Map(rows.map((row) => [Number(row.id), { ico: row.ico, name: row.name }]));
-  }
-
   /**
    * The next records after id `afterId` in id order, with their current version. Id order reads versions nearly
    * sequentially (they were written in about that order); organisation order jumped across the whole table and

@@ -148,6 +148,26 @@ describe('bulk export', () => {
     expect(partial.index.files.find((f) => f.path === `${a.ico}/smlouvy.ndjson`)!.generatedAt).toBe(partial.index.generatedAt);
   });
 
+  it('writes each organisation its own numbered columns, the same whether exported with the platform or only with others', async () => {
+    const { ctx: context, dir: directory } = await freshContext();
+    const wide = await makeOrganization(context, { name: 'Obec Široká' });
+    const narrow = await makeOrganization(context, { name: 'Obec Úzká' });
+    await context.register.publish(wide, items([contract({ id: 'W-1', strany: [{ nazev: 'Jedna', ico: '25596641' }, { nazev: 'Dvě' }, { nazev: 'Tři' }] })]), { source: 'test' });
+    await context.register.publish(narrow, items([contract({ id: 'N-1', strany: [{ nazev: 'Jediná', ico: '27082440' }] })]), { source: 'test' });
+    const files = () => [wide, narrow].map((organization) => readFileSync(join(directory, organization.ico, 'smlouvy.csv'), 'utf8'));
+    await context.exports.run({ formats: ['csv'], threads: 1 });
+    const withPlatform = files();
+    expect(withPlatform[1]!.split('\r\n')[0]).not.toContain('strany.2.');
+    expect(withPlatform[0]!.split('\r\n')[0]).toContain('strany.3.nazev');
+    const cells = (line: string) => line.split(',').length;
+    for (const text of withPlatform) {
+      const [header, row] = text.split('\r\n');
+      expect(cells(row!)).toBe(cells(header!));
+    }
+    await context.exports.run({ formats: ['csv'], threads: 1, organizations: [wide.ico, narrow.ico] });
+    expect(files()).toEqual(withPlatform);
+  });
+
   it('writes the same files on two cores (a worker thread writes the second half of the records) as in one pass', async () => {
     const { ctx: context, dir: directory } = await freshContext();
     const towns = [await makeOrganization(context, { name: 'Obec První' }), await makeOrganization(context, { name: 'Obec Druhá' }), await makeOrganization(context, { name: 'Obec Třetí' })];
@@ -185,7 +205,7 @@ describe('bulk export', () => {
     for (const file of twoCores.index.files.filter((f) => !f.path.includes('ocds'))) {
       expect(createHash('sha256').update(readFileSync(join(directory, file.path))).digest('hex')).toBe(file.sha256);
     }
-    // NDJSON alone learns its files from the rows: those only the worker saw are opened when its part is appended.
+    // NDJSON alone, too, reads the scopes of both ranges first and creates every file ahead.
     const ndjsonOnePass = await context.exports.run({ formats: ['ndjson'], threads: 1 });
     const ndjson = snapshot();
     const ndjsonTwoCores = await context.exports.run({ formats: ['ndjson'], threads: 2 });

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AtomicFile, createTemporaryFiles } from './atomic-file.ts';
+import { AtomicFile, createTemporaryFiles, startTemporaryFiles } from './atomic-file.ts';
 
 const directories: string[] = [];
 function directory(): string {
@@ -81,5 +81,20 @@ describe('atomic files', () => {
     const temporary = (relative: string): string[] =>
       readdirSync(join(other, relative), { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? temporary(join(relative, entry.name)) : entry.name.endsWith('.tmp') ? [entry.name] : []));
     expect(temporary('')).toEqual([]);
+  });
+
+  it('writes into a file whose temporary file the background has not created yet, and keeps what it wrote', async () => {
+    const dir = directory();
+    const paths = Array.from({ length: 300 }, (_, i) => join(dir, `org${i}`, 'f.csv'));
+    const started = startTemporaryFiles(paths);
+    const last = paths[299]!;
+    const file = new AtomicFile(last, { lazy: true, bufferBytes: 4 }, started.paths.get(last));
+    // Longer than the buffer: written at once, creating the folder and the file before the background reaches them.
+    file.write('hned teď');
+    await started.ready;
+    file.write('!');
+    file.commit();
+    expect(readFileSync(last, 'utf8')).toBe('hned teď!');
+    expect(paths.slice(0, 299).every((path) => existsSync(started.paths.get(path)!))).toBe(true);
   });
 });

@@ -44,47 +44,78 @@ const temporaryPathOf = (path: string) => `${path}.${process.pid}.${Date.now().t
 
 const openAsync = (path: string, flags: string) => new Promise<number>((resolve, reject) => open(path, flags, (error, fd) => (error ? reject(error) : resolve(fd))));
 
+export interface TemporaryFiles {
+  /** The temporary path of each path. A file may not exist before `ready`: an AtomicFile given it creates it when it first needs it. */
+  paths: Map<string, string>;
+  /** Settles once every file exists (or creating stopped at the first failure, which it rejects with). */
+  ready: Promise<void>;
+}
+
 /**
- * Creates the empty temporary files of these paths on libuv's thread pool, a few at a time, and returns the
- * temporary path of each. While the disk is busy (another export's files being written or deleted) creating a file
- * takes ~1 ms of waiting, which one thread would pay thousands of times in a row.
+ * Starts creating the empty temporary files of these paths on libuv's thread pool, a few at a time, and returns at
+ * once. While the disk is busy (another export's files being written or deleted) creating a file takes ~1 ms of
+ * waiting, which one thread would pay thousands of times in a row; in the background the export meanwhile writes
+ * rows. Before renaming or removing any of them, wait for `ready`, so that no file is created after that.
  */
-export async function createTemporaryFiles(paths: readonly string[], concurrency = 16): Promise<Map<string, string>> {
-  const created = new Map<string, string>();
+export function startTemporaryFiles(paths: readonly string[], concurrency = 16): TemporaryFiles {
+  const temporary = new Map(paths.map((path) => [path, temporaryPathOf(path)]));
+  const queue = [...temporary.values()];
   let next = 0;
   let failed = false;
   const createOne = async (path: string) => {
-    const temporary = temporaryPathOf(path);
     let fd: number;
+    // Appending, not exclusive: the export may have created the file itself already (its name is this process's own).
     try {
-      fd = await openAsync(temporary, 'wx');
+      fd = await openAsync(path, 'a');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await mkdir(dirname(temporary), { recursive: true });
-      fd = await openAsync(temporary, 'wx');
+      await mkdir(dirname(path), { recursive: true });
+      fd = await openAsync(path, 'a');
     }
     closeSync(fd);
-    created.set(path, temporary);
   };
-  // Every creator has stopped before a failure is cleaned up, so that no file appears after the cleanup.
-  const outcomes = await Promise.allSettled(
-    Array.from({ length: Math.min(concurrency, paths.length) }, async () => {
-      while (!failed && next < paths.length) {
+  // Every creator has stopped before `ready` settles, so that no file appears after the caller cleans up.
+  const ready = Promise.allSettled(
+    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      while (!failed && next < queue.length) {
         try {
-          await createOne(paths[next++]!);
+          await createOne(queue[next++]!);
         } catch (error) {
           failed = true;
           throw error;
         }
       }
     }),
-  );
-  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-  if (failure) {
-    for (const temporary of created.values()) rmSync(temporary, { force: true });
-    throw failure.reason;
+  ).then((outcomes) => {
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
+  });
+  // A failure is reported to whoever awaits `ready`; until then it is not an unhandled rejection.
+  ready.catch(() => undefined);
+  return { paths: temporary, ready };
+}
+
+/** Removes these temporary files where they exist; one that could never be made (its folder is a file) is no error. */
+export function removeTemporaryFiles(paths: Iterable<string>): void {
+  for (const path of paths) {
+    try {
+      rmSync(path, { force: true });
+    } catch {
+      // not there
+    }
   }
-  return created;
+}
+
+/** Creates the empty temporary files of these paths (see startTemporaryFiles); on failure removes every one it made. */
+export async function createTemporaryFiles(paths: readonly string[], concurrency = 16): Promise<Map<string, string>> {
+  const started = startTemporaryFiles(paths, concurrency);
+  try {
+    await started.ready;
+  } catch (error) {
+    removeTemporaryFiles(started.paths.values());
+    throw error;
+  }
+  return started.paths;
 }
 
 /**
@@ -103,6 +134,17 @@ function openWithRoom(path: string, flags: string): number {
     if ((error as NodeJS.ErrnoException).code !== 'EMFILE' || openLazy.size === 0) throw error;
     for (const file of [...openLazy].slice(0, Math.ceil(openLazy.size / 2))) file.closeDescriptor();
     return openSync(path, flags);
+  }
+}
+
+/** Opens a file for appending, creating it (and its folder) when missing. */
+function openAppend(path: string): number {
+  try {
+    return openWithRoom(path, 'a');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dirname(path), { recursive: true });
+    return openWithRoom(path, 'a');
   }
 }
 
@@ -130,6 +172,19 @@ export abstract class TextBuffer {
     this.used += this.buffer.write(text, this.used, 'utf8');
   }
 
+  /** The first `length` bytes of `bytes`: text encoded once for several files (the same line in each). */
+  writeEncoded(bytes: Buffer, length: number): void {
+    if (this.used + length > this.buffer.length) {
+      this.flush();
+      if (length > this.buffer.length) {
+        this.writeOut(bytes.subarray(0, length));
+        return;
+      }
+    }
+    bytes.copy(this.buffer, this.used, 0, length);
+    this.used += length;
+  }
+
   flush(): void {
     if (this.used === 0) return;
     this.writeOut(this.buffer.subarray(0, this.used));
@@ -145,7 +200,7 @@ export class AtomicFile extends TextBuffer {
   private readonly tempPath: string;
   private fd: number | null;
 
-  /** `created`: its temporary file, created beforehand (createTemporaryFiles) and still empty. */
+  /** `created`: its temporary path from startTemporaryFiles (the file empty, or not yet there). */
   constructor(
     readonly path: string,
     private readonly options: AtomicFileOptions = {},
@@ -154,7 +209,7 @@ export class AtomicFile extends TextBuffer {
     super(options.bufferBytes ?? 256 * 1024);
     this.tempPath = created ?? temporaryPathOf(path);
     this.hash = createHash('sha256');
-    if (created) this.fd = options.lazy ? null : openWithRoom(created, 'a');
+    if (created) this.fd = options.lazy ? null : openAppend(created);
     else {
       this.fd = createExclusive(this.tempPath);
       if (options.lazy) this.markWritten();
@@ -170,7 +225,7 @@ export class AtomicFile extends TextBuffer {
   protected writeOut(bytes: Uint8Array): void {
     this.hash.update(bytes);
     this.bytes += bytes.length;
-    if (this.fd === null) this.fd = openWithRoom(this.tempPath, 'a');
+    if (this.fd === null) this.fd = openAppend(this.tempPath);
     if (this.options.lazy) this.markWritten();
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset, bytes.length - offset);
