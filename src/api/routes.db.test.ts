@@ -179,6 +179,26 @@ describe('read API, validator and pages', () => {
     expect(await refused.text()).toContain('om validate');
   });
 
+  it('documents in the OpenAPI document exactly the endpoints the API routes, each method with its answers', async () => {
+    const openapi = await readJson(await app.request('/api/openapi.json'));
+    const documented = new Set<string>();
+    for (const [path, operations] of Object.entries(openapi.paths as Record<string, Record<string, { responses?: object }>>)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        if (method === 'parameters') continue;
+        documented.add(`${method.toUpperCase()} ${path}`);
+        expect(Object.keys(operation.responses ?? {}).length, `${method} ${path}`).toBeGreaterThan(0);
+      }
+    }
+    const routed = new Set(
+      app.routes
+        .filter((route) => route.path.startsWith('/api/v1/') && ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method))
+        .map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`),
+    );
+    expect([...routed].filter((route) => !documented.has(route)), 'routed but not documented').toEqual([]);
+    expect([...documented].filter((route) => route.includes('/api/v1/') && !routed.has(route)), 'documented but not routed').toEqual([]);
+    expect(routed.size).toBeGreaterThan(20);
+  });
+
   it('serves the standard artefacts, the OpenAPI document, health and Czech error pages', async () => {
     const schema = await readJson(await app.request('/standard/1.0/smlouva.schema.json'));
     expect(schema.$id).toBe('http://portal.test/standard/1.0/smlouva.schema.json');
