@@ -58,4 +58,65 @@ export class AttachmentRepository {
       .executeTakeFirst();
     return row?.organization_id;
   }
+
+  /**
+   * Uses of files that are not published: by the organisation (all when absent), of these files (all when absent),
+   * uploaded before `before` (any time when absent).
+   */
+  unpublishedUses(filter: { organizationId?: number; hashes?: readonly string[]; before?: string }): Promise<Array<{ organization_id: number; sha256: string }>> {
+    let query = this.db
+      .selectFrom('organization_attachments as o')
+      .innerJoin('attachments as a', 'a.sha256', 'o.sha256')
+      .select(['o.organization_id', 'o.sha256'])
+      .where('a.published_at', 'is', null);
+    if (filter.organizationId !== undefined) query = query.where('o.organization_id', '=', filter.organizationId);
+    if (filter.hashes) {
+      if (filter.hashes.length === 0) return Promise.resolve([]);
+      query = query.where('o.sha256', 'in', [...filter.hashes]);
+    }
+    if (filter.before !== undefined) query = query.where('o.created_at', '<', filter.before);
+    return query.orderBy('o.organization_id').orderBy('o.sha256').execute();
+  }
+
+  /**
+   * Drops the organisation's use of an unpublished file that no open draft of the organisation and no version of its
+   * records names and, when no organisation uses it any more, the file's row; `removeFile` runs inside the same
+   * transaction, before the commit. An upload of the same file meanwhile waits for the commit (its insert meets the
+   * row lock, or SQLite's single writer) and so writes the file afterwards. Returns what went.
+   */
+  async dropUnnamedUse(organizationId: number, sha256: string, removeFile: () => void): Promise<'use' | 'file' | 'none'> {
+    return (this.db as Kysely<Database>).transaction().execute(async (trx) => {
+      const file = await trx.selectFrom('attachments').select('published_at').where('sha256', '=', sha256).executeTakeFirst();
+      if (!file || file.published_at !== null || (await namedBy(trx, organizationId, sha256))) return 'none';
+      const dropped = await trx.deleteFrom('organization_attachments').where('organization_id', '=', organizationId).where('sha256', '=', sha256).executeTakeFirst();
+      if (Number(dropped.numDeletedRows) === 0) return 'none';
+      const others = await trx.selectFrom('organization_attachments').select('organization_id').where('sha256', '=', sha256).limit(1).executeTakeFirst();
+      if (others) return 'use';
+      await trx.deleteFrom('attachments').where('sha256', '=', sha256).where('published_at', 'is', null).execute();
+      removeFile();
+      return 'file';
+    });
+  }
+}
+
+/** Whether an open draft of the organisation, or any version of any of its records, names the file. */
+async function namedBy(db: Kysely<Database>, organizationId: number, sha256: string): Promise<boolean> {
+  const draft = await db
+    .selectFrom('drafts')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('published_at', 'is', null)
+    .where('fields', 'like', `%${sha256}%`)
+    .limit(1)
+    .executeTakeFirst();
+  if (draft) return true;
+  const version = await db
+    .selectFrom('record_versions as v')
+    .innerJoin('records as r', 'r.id', 'v.record_id')
+    .select('v.id')
+    .where('r.organization_id', '=', organizationId)
+    .where('v.content', 'like', `%${sha256}%`)
+    .limit(1)
+    .executeTakeFirst();
+  return version !== undefined;
 }

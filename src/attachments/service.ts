@@ -4,7 +4,7 @@
  * The public sees a file once a published record of an organisation that uploaded it names it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../errors.ts';
 import { nowUtc } from '../shared/dates.ts';
@@ -37,13 +37,15 @@ export class AttachmentService {
     if (!check.ok) throw new AppError('unsupported_media_type', check.reason, check.logReason);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const path = this.pathOf(sha256);
+    // The rows first, then the file: a prune of the same file commits before these rows exist or after the file is
+    // written, never between (see AttachmentRepository.dropUnpublishedUse).
+    await this.repository.insertIfMissing({ sha256, mediaType: check.mediaType, size: bytes.length, name: safeName, organizationId: organization.id, now: nowUtc() });
     if (!existsSync(path)) {
       mkdirSync(join(this.directory, sha256.slice(0, 2)), { recursive: true });
       const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
       writeFileSync(temporary, bytes);
       renameSync(temporary, path);
     }
-    await this.repository.insertIfMissing({ sha256, mediaType: check.mediaType, size: bytes.length, name: safeName, organizationId: organization.id, now: nowUtc() });
     return (await this.owned(organization, sha256))!;
   }
 
@@ -73,4 +75,31 @@ export class AttachmentService {
   markPublished(organization: Organization, hashes: readonly string[]): Promise<void> {
     return this.repository.markPublished(organization.id, hashes.map((h) => h.toLowerCase()), nowUtc());
   }
+
+  /**
+   * Removes uploads that nothing names: no open draft of the organisation and no version of its records. A file
+   * goes from the disk when no organisation uses it any more; published files always stay. With `hashes`, only
+   * those (a discarded draft's); otherwise every upload older than `olderThanDays` (default 30; an upload whose
+   * draft was not saved yet must not vanish under the clerk), or every one with 0.
+   */
+  async pruneUnnamed(options: { organization?: Organization; hashes?: readonly string[]; olderThanDays?: number } = {}): Promise<AttachmentPruneReport> {
+    const days = options.olderThanDays ?? 30;
+    // 0 days: every unnamed upload, however recent.
+    const before = options.hashes || days <= 0 ? undefined : new Date(Date.now() - days * 86_400_000).toISOString();
+    const uses = await this.repository.unpublishedUses({ organizationId: options.organization?.id, hashes: options.hashes?.map((hash) => hash.toLowerCase()), before });
+    const report: AttachmentPruneReport = { checked: uses.length, usesRemoved: 0, filesRemoved: 0 };
+    for (const use of uses) {
+      const dropped = await this.repository.dropUnnamedUse(use.organization_id, use.sha256, () => rmSync(this.pathOf(use.sha256), { force: true }));
+      if (dropped !== 'none') report.usesRemoved++;
+      if (dropped === 'file') report.filesRemoved++;
+    }
+    return report;
+  }
+}
+
+export interface AttachmentPruneReport {
+  /** Unpublished uses looked at. */
+  checked: number;
+  usesRemoved: number;
+  filesRemoved: number;
 }

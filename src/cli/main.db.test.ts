@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runCli, useCliTestDatabase } from '../testing/cli.ts';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { contract, makeOrganization, randomIco } from '../testing/factories.ts';
+import { contract, makeOrganization, randomIco, testContext } from '../testing/factories.ts';
 import { csvColumns, flattenRecord } from '../standard/flat.ts';
 import { csvLine } from '../shared/csv.ts';
 
@@ -112,5 +112,27 @@ describe('om user', () => {
       ['om (příkazová řádka)', 'member.granted'],
       ['om (příkazová řádka)', 'user.created'],
     ]);
+  });
+});
+
+describe('om attachments prune', () => {
+  it('removes the uploads nothing names, of one organisation, and keeps those a draft names', async () => {
+    const attachmentDir = mkdtempSync(join(tmpdir(), 'om-cli-attachments-'));
+    vi.stubEnv('ATTACHMENT_DIR', attachmentDir);
+    const ctx = testContext(cli.database.db, { ATTACHMENT_DIR: attachmentDir });
+    const town = await makeOrganization(ctx);
+    const other = await makeOrganization(ctx);
+    const pdf = (text: string) => new TextEncoder().encode(`%PDF-1.7\n% ${text}\n%%EOF\n`);
+    const forgotten = await ctx.attachments.store(town, 'zapomenuta.pdf', pdf('zapomenutá'));
+    const named = await ctx.attachments.store(town, 'v-konceptu.pdf', pdf('v konceptu'));
+    await ctx.drafts.save(town, 'smlouva', { predmet: 'Koncept', 'prilohy.1.sha256': named.sha256 }, null);
+    const elsewhere = await ctx.attachments.store(other, 'jinde.pdf', pdf('jinde'));
+
+    expect((await runCli(['attachments', 'prune', '--org', town.ico])).stdout).toContain('odebráno 0');
+    const pruned = await runCli(['attachments', 'prune', '--org', town.ico, '--days', '0']);
+    expect(pruned).toEqual({ code: 0, stdout: 'Přílohy: prověřeno 2 nezveřejněných, odebráno 1, smazáno souborů 1.\n' });
+    expect(existsSync(forgotten.path)).toBe(false);
+    expect(existsSync(named.path)).toBe(true);
+    expect(existsSync(elsewhere.path)).toBe(true);
   });
 });

@@ -69,6 +69,9 @@ const USAGE = `Použití: om PŘÍKAZ [volby]
                                 zapíše hromadné soubory otevřených dat (CSV, CSV pro Excel, NDJSON,
                                 OCDS) do EXPORT_DIR; bez --org i soubory za celou platformu
   red-flags                     přepočítá varovné signály všech záznamů (po změně metodiky)
+  attachments prune [--org IČO] [--days N]
+                                smaže nahrané přílohy, které nic nejmenuje (koncept ani záznam) a jsou
+                                starší než N dní (výchozí 30); zveřejněné přílohy zůstávají vždy
   organizations import SOUBOR   nahraje organizace ze Seznamu OVM (XML) nebo CSV
                                 (ico;nazev;druh;kodObce;datovaSchranka;pocetObyvatel;icoNadrizene)
 
@@ -543,6 +546,20 @@ async function cmdOrganizations(args: string[]): Promise<number> {
   });
 }
 
+async function cmdAttachments(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { org: { type: 'string' }, days: { type: 'string' } }, allowPositionals: true });
+  if (positionals[0] !== 'prune') fail('Použití: om attachments prune [--org IČO] [--days N]');
+  const days = values.days === undefined ? 30 : Number(values.days);
+  if (!Number.isInteger(days) || days < 0) fail(`Počet dní „${values.days}“ není celé nezáporné číslo.`);
+  return withContext(async (ctx) => {
+    const organization = values.org ? await ctx.organizations.getByIco(values.org) : undefined;
+    const report = await ctx.attachments.pruneUnnamed({ organization, olderThanDays: days });
+    ctx.logger.info('unnamed attachments pruned', { organization: organization?.ico ?? null, olderThanDays: days, ...report });
+    process.stdout.write(`Přílohy: prověřeno ${report.checked} nezveřejněných, odebráno ${report.usesRemoved}, smazáno souborů ${report.filesRemoved}.\n`);
+    return 0;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -578,6 +595,8 @@ export async function main(argv: string[]): Promise<number> {
       return cmdHarvest(rest);
     case 'export':
       return cmdExport(rest);
+    case 'attachments':
+      return cmdAttachments(rest);
     case 'red-flags':
       await withContext(async (ctx) => {
         const changed = await ctx.register.recomputeRedFlags({ onlyMissing: false });

@@ -132,9 +132,14 @@ export class WorkspaceService {
     return id;
   }
 
+  /** Discards an unpublished draft and the files uploaded for it that nothing else names (another draft, a record). */
   async discardDraft(actor: Actor, organization: Organization, draftId: number): Promise<void> {
     const draft = await this.deps.drafts.discard(organization, draftId);
-    await this.deps.audit.record(actor, 'draft.discarded', { organizationId: organization.id, target: `koncept ${draftId}`, detail: { subject: draft.subject } });
+    const hashes = Object.entries(draft.fields)
+      .filter(([name, value]) => /^prilohy\.\d+\.sha256$/.test(name) && /^[0-9a-fA-F]{64}$/.test(value))
+      .map(([, value]) => value);
+    const pruned = await this.deps.attachments.pruneUnnamed({ organization, hashes });
+    await this.deps.audit.record(actor, 'draft.discarded', { organizationId: organization.id, target: `koncept ${draftId}`, detail: { subject: draft.subject, attachmentsRemoved: pruned.usesRemoved } });
   }
 
   async storeAttachment(actor: Actor, organization: Organization, name: string, bytes: Uint8Array): Promise<StoredAttachment> {

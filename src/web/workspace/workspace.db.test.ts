@@ -399,7 +399,7 @@ describe('publishing by hand', () => {
     expect((await editorA.get(`/sprava/${townA.ico}?hotovo=zahozeno`)).html).toContain('Koncept byl zahozen.');
     expect((await ctx.drafts.listOpen(townA)).map((d) => d.subject)).not.toContain('Omylem založený koncept');
     expect((await editorA.request(draftPath)).status).toBe(404);
-    expect((await ctx.audit.list(townA.id)).items.find((e) => e.action === 'draft.discarded')?.detail).toEqual({ subject: 'Omylem založený koncept' });
+    expect((await ctx.audit.list(townA.id)).items.find((e) => e.action === 'draft.discarded')?.detail).toEqual({ subject: 'Omylem založený koncept', attachmentsRemoved: 0 });
 
     const published = await editorA.post(base(), { ...fields('H-7'), _akce: 'koncept' });
     const publishedPath = published.headers.get('location')!.replace(/\?.*$/, '');
