@@ -45,7 +45,15 @@ export class DraftRepository {
     return Number(result.numDeletedRows) > 0;
   }
 
-  async markPublished(id: number, organizationId: number, recordKey: string, now: string): Promise<void> {
-    await this.db.updateTable('drafts').set({ published_at: now, record_key: recordKey, updated_at: now }).where('id', '=', id).where('organization_id', '=', organizationId).execute();
+  /** Marks an open draft published; false when it is not open any more (published or discarded meanwhile). */
+  async markPublished(id: number, organizationId: number, recordKey: string, now: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('drafts')
+      .set({ published_at: now, record_key: recordKey, updated_at: now })
+      .where('id', '=', id)
+      .where('organization_id', '=', organizationId)
+      .where('published_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 }

@@ -3,7 +3,9 @@ import { AppError } from '../errors.ts';
 import { nowUtc } from '../shared/dates.ts';
 import type { Organization } from '../organizations/service.ts';
 import { RECORD_TYPES, type RecordType } from '../standard/schema.ts';
-import type { DraftRepository } from './repository.ts';
+import { DraftRepository } from './repository.ts';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
 
 export interface Draft {
   id: number;
@@ -68,7 +70,15 @@ export class DraftService {
     throw new AppError('not_found', `Koncept č. ${id} neexistuje.`, `draft ${id} not found in ${organization.ico}`);
   }
 
-  markPublished(organization: Organization, id: number, recordKey: string): Promise<void> {
-    return this.repository.markPublished(id, organization.id, recordKey, nowUtc());
+  /**
+   * Marks the draft published within the transaction that stores its record (RegisterService's
+   * `alsoInTransaction`): a draft discarded or published by another request meanwhile throws, and the record is
+   * not stored either. A discard that comes later finds the draft published.
+   */
+  async markPublishedWithin(transaction: Transaction<Database>, organization: Organization, id: number, recordKey: string): Promise<void> {
+    if (await new DraftRepository(transaction).markPublished(id, organization.id, recordKey, nowUtc())) return;
+    const row = await new DraftRepository(transaction).get(id, organization.id);
+    if (row) throw new AppError('conflict', 'Koncept mezitím zveřejnil někdo jiný; další změny publikujte jako opravu záznamu.', `draft ${id} published meanwhile`);
+    throw new AppError('conflict', 'Koncept mezitím někdo zahodil; záznam se proto nezveřejnil.', `draft ${id} discarded meanwhile`);
   }
 }

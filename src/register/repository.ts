@@ -174,6 +174,11 @@ const FLAGS_MARK = 'red_flags';
 export class RegisterRepository {
   constructor(private readonly db: Kysely<Database> | Transaction<Database>) {}
 
+  /** The connection of this repository's transaction, for another module's write that must commit with it. */
+  get transaction(): Transaction<Database> | null {
+    return this.db.isTransaction ? (this.db as Transaction<Database>) : null;
+  }
+
   async inTransaction<T>(work: (repository: RegisterRepository) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
     // The lock comes first, before any row lock, so that two writers can never hold one each and wait for the other.

@@ -17,6 +17,8 @@ import { prepareAll, type InputItem, type PreparedItem, type PreparedRecord } fr
 
 export type { InputItem } from './prepare.ts';
 import type { RecordListFilter, RecordListRow, RegisterRepository } from './repository.ts';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
 
 export type PublishStatus = 'created' | 'new_version' | 'unchanged' | 'rejected';
 
@@ -54,6 +56,12 @@ export interface PublishOptions {
   keepOutcomes?: 'all' | 'problems';
   maxOutcomes?: number;
   onProgress?: (counts: PublishCounts) => void;
+  /**
+   * Runs inside the transaction of each batch that stores records, after its records, with that transaction's
+   * connection; throwing rolls the batch back. For a write of another module that must commit together with the
+   * records or not at all (a draft marked published).
+   */
+  alsoInTransaction?: (transaction: Transaction<Database>) => Promise<void>;
 }
 
 interface Pending {
@@ -275,8 +283,12 @@ export class RegisterService {
       }
       // One statement per wave for all organisations of the batch: a dump touches hundreds of them per batch.
       if (pending.length > 0 && !(inTransaction && report.rejected > 0)) {
-        if (inTransaction) await this.writeBatch(repository, pending, options, report);
-        else await repository.inTransaction((trx) => this.writeBatch(trx, pending, options, report));
+        const write = async (trx: RegisterRepository) => {
+          await this.writeBatch(trx, pending, options, report);
+          if (options.alsoInTransaction) await options.alsoInTransaction(trx.transaction!);
+        };
+        if (inTransaction) await write(repository);
+        else await repository.inTransaction(write);
       }
       options.onProgress?.(report);
     }

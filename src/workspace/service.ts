@@ -3,6 +3,8 @@
  * correct it, withdraw it, save drafts, upload files for import, and what needs attention. Every change is
  * written to the audit log with its actor.
  */
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../shared/log.ts';
 import type { Organization, OrganizationService } from '../organizations/service.ts';
@@ -82,13 +84,15 @@ export class WorkspaceService {
     } else if (typeof record.id === 'string' && (await this.exists(organization, record.id))) {
       return { ok: false, issues: [{ severity: 'error', path: 'id', code: 'invalid_value', message: 'Záznam s tímto identifikátorem už existuje. Chcete-li ho změnit, použijte Opravit.' }] };
     }
-    const report = await this.deps.register.publish(organization, [{ line: 1, data: record }], { source: sourceOf(actor), note: options.note?.trim() || undefined, keepOutcomes: 'all' });
+    const draftId = options.draftId;
+    // The draft is marked published in the transaction that stores the record: both happen, or neither.
+    const alsoInTransaction = draftId === undefined ? undefined : (transaction: Transaction<Database>) => this.deps.drafts.markPublishedWithin(transaction, organization, draftId, String(record.id));
+    const report = await this.deps.register.publish(organization, [{ line: 1, data: record }], { source: sourceOf(actor), note: options.note?.trim() || undefined, keepOutcomes: 'all', alsoInTransaction });
     const outcome = report.outcomes[0]!;
     if (outcome.status === 'rejected') return { ok: false, issues: outcome.issues };
     const key = outcome.id!;
     const hashes = ((record.prilohy as Array<{ sha256?: string }> | undefined) ?? []).map((a) => a.sha256).filter((h): h is string => typeof h === 'string');
     await this.deps.attachments.markPublished(organization, hashes);
-    if (options.draftId !== undefined) await this.deps.drafts.markPublished(organization, options.draftId, key);
     if (outcome.status !== 'unchanged') {
       await this.deps.audit.record(actor, options.correcting !== undefined ? 'record.corrected' : 'record.published', {
         organizationId: organization.id,

@@ -408,6 +408,31 @@ describe('publishing by hand', () => {
     expect((await editorA.post(`${publishedPath}/zahodit`, {})).status).toBe(409);
     expect((await ctx.drafts.get(townA, draftId)).recordKey).toBe('H-7');
 
+    // Publishing and discarding the same draft at once: the draft is marked published in the transaction that
+    // stores the record, so either the record is stored and the draft kept as its origin, or neither.
+    const actorA = { kind: 'cli' as const, label: 'test' };
+    // Values as the form's route hands them on (dates and amounts already in the standard's form).
+    const values = (id: string) => ({ ...fields(id), datumUzavreni: '2024-03-15', hodnotaBezDph: '100000.00' });
+    for (let round = 0; round < 2; round++) {
+      const key = `H-RACE-${round}`;
+      const id = await ctx.drafts.save(townA, 'smlouva', values(key), null);
+      // The publish passes its first check; the discard then removes the draft before the record's transaction.
+      const [published, discarded] = await Promise.allSettled([ctx.workspace.publishForm(actorA, townA, 'smlouva', values(key), { draftId: id }), ctx.workspace.discardDraft(actorA, townA, id)]);
+      const stored = await ctx.register.detail(townA, key).then(() => true, () => false);
+      const draft = await ctx.drafts.get(townA, id).then((d) => d, () => null);
+      if (published!.status === 'fulfilled') expect(published.value, `round ${round}`).toMatchObject({ ok: true, key });
+      expect([published!.status, discarded!.status].sort(), `round ${round}`).toEqual(['fulfilled', 'rejected']);
+      if (published!.status === 'fulfilled') {
+        expect(stored).toBe(true);
+        expect(draft?.recordKey).toBe(key);
+        expect(((discarded as PromiseRejectedResult).reason as AppError).code).toBe('conflict');
+      } else {
+        expect(stored).toBe(false);
+        expect(draft).toBeNull();
+        expect(['conflict', 'not_found']).toContain(((published as PromiseRejectedResult).reason as AppError).code);
+      }
+    }
+
     // Two discards at once: one removes the draft, the other finds it gone.
     const twice = await ctx.drafts.save(townA, 'smlouva', { predmet: 'Dvakrát zahozený' }, null);
     const results = await Promise.allSettled([ctx.drafts.discard(townA, twice), ctx.drafts.discard(townA, twice)]);
