@@ -385,6 +385,18 @@ export class RegisterRepository {
       .executeTakeFirst();
   }
 
+  /** What the current version of a record keeps out of its public content (JSON of Redaction[]), or null. */
+  async currentPersonalData(organizationId: number, key: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('records as r')
+      .innerJoin('record_versions as v', (join) => join.onRef('v.record_id', '=', 'r.id').onRef('v.version_no', '=', 'r.current_version_no'))
+      .select('v.personal_data')
+      .where('r.organization_id', '=', organizationId)
+      .where('r.record_key', '=', key)
+      .executeTakeFirst();
+    return row?.personal_data ?? null;
+  }
+
   findRecord(organizationId: number, key: string): Promise<RecordRow | undefined> {
     return this.db.selectFrom('records').selectAll().where('organization_id', '=', organizationId).where('record_key', '=', key).executeTakeFirst();
   }

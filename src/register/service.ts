@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import { randomUUID } from 'node:crypto';
 import { nowUtc } from '../shared/dates.ts';
 import { rejectedRecordsCs } from '../shared/format.ts';
-import type { ValidationIssue } from '../standard/validate.ts';
+import type { Redaction, ValidationIssue } from '../standard/validate.ts';
 import { primaryDate, type RecordType, type StandardRecord } from '../standard/schema.ts';
 import type { QualityGap } from '../standard/quality.ts';
 import type { Organization } from '../organizations/service.ts';
@@ -572,6 +572,15 @@ export class RegisterService {
       await repository.markWithdrawn(record.id, versionNo, trimmed, now);
     });
     return this.detail(organization, key);
+  }
+
+  /**
+   * The values the current version of a record keeps out of its public content (birth numbers), for the
+   * organisation's own correction of the record only: never for a page or the API.
+   */
+  async hiddenValues(organization: Organization, key: string): Promise<Redaction[]> {
+    const json = await this.repository.currentPersonalData(organization.id, key);
+    return json ? (JSON.parse(json) as Redaction[]) : [];
   }
 
   async detail(organization: Organization, key: string): Promise<RecordDetail> {

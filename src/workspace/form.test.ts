@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_CONTRACT } from '../standard/examples.ts';
 import { validateRecord } from '../standard/validate.ts';
-import { formFields, formFromRecord, formValues, issuesByInput, recordFromForm, slotsFor } from './form.ts';
+import { formFields, formFromRecord, formValues, issuesByInput, recordFromForm, restoreHiddenValues, slotsFor } from './form.ts';
 import { uploadKind } from './upload.ts';
 
 describe('the by-hand form', () => {
@@ -55,5 +55,18 @@ describe('uploadKind', () => {
     expect(uploadKind('dump_2024_01.xml', new TextEncoder().encode('<?xml version="1.0"?><dump>'))).toBe('registr-smluv');
     expect(uploadKind('faktura.xml', new TextEncoder().encode('<?xml version="1.0"?><Invoice xmlns="http://isdoc.cz/namespace/2013" version="6.0.2">'))).toBe('isdoc');
     expect(uploadKind('program.exe', bytes)).toBeNull();
+  });
+
+  it('puts a hidden birth number back into a correction only where the same party leaves the field empty', () => {
+    const hidden = [
+      { path: 'strany.1.ico', reason: 'birth_number' as const, value: '736028/5163' },
+      { path: 'strany.2.dic', reason: 'birth_number' as const, value: 'CZ7801011240' },
+      { path: 'strany.3.ico', reason: 'birth_number' as const, value: '7801011240' },
+    ];
+    const previous = validateRecord({ ...EXAMPLE_CONTRACT, strany: [{ nazev: 'Jan Novák' }, { nazev: 'Eva Malá' }, { nazev: 'Petr Dlouhý' }] });
+    if (!previous.ok) throw new Error('example invalid');
+    const values = { predmet: 'Opraveno', 'strany.1.nazev': 'Jan Novák', 'strany.2.nazev': 'Eva Malá', 'strany.2.dic': 'CZ12345678', 'strany.3.nazev': 'Jiná osoba' };
+    expect(restoreHiddenValues(values, hidden, previous.value.publicRecord)).toEqual({ ...values, 'strany.1.ico': '736028/5163' });
+    expect(values).not.toHaveProperty('strany.1.ico');
   });
 });

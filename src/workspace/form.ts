@@ -5,7 +5,7 @@
 import { fieldsOf, type FieldInfo } from '../standard/fields.ts';
 import { csvColumns, flattenRecord, planHeaders, unflattenRow } from '../standard/flat.ts';
 import type { RecordType, StandardRecord } from '../standard/schema.ts';
-import type { ValidationIssue } from '../standard/validate.ts';
+import type { Redaction, ValidationIssue } from '../standard/validate.ts';
 
 export interface FormSlots {
   strany: number;
@@ -75,6 +75,25 @@ export function formFromRecord(record: StandardRecord): Record<string, string> {
     if (column !== 'typ' && cells[i] !== '') values[column] = cells[i]!;
   });
   return values;
+}
+
+/**
+ * Puts back into a correction's values what the record keeps out of its public content (a party's birth number),
+ * which the form never shows: where that field is left empty and the party at that position still has the same
+ * name. A party that was removed, renamed or moved keeps nothing hidden; a value typed in over it wins.
+ */
+export function restoreHiddenValues(values: Record<string, string>, hidden: readonly Redaction[], previous: StandardRecord): Record<string, string> {
+  const restored = { ...values };
+  for (const { path, value } of hidden) {
+    const match = /^strany\.(\d+)\.(\w+)$/.exec(path);
+    if (!match) continue;
+    const position = Number(match[1]);
+    if ((restored[path] ?? '').trim() !== '') continue;
+    const name = previous.strany[position - 1]?.nazev;
+    if (name === undefined || (restored[`strany.${position}.nazev`] ?? '').trim() !== name) continue;
+    restored[path] = value;
+  }
+  return restored;
 }
 
 /** The next free attachment slot. */

@@ -24,7 +24,7 @@ import { normalizeIco } from '../shared/identifiers.ts';
 import { daysBetween, nowUtc } from '../shared/dates.ts';
 import type { RecordType } from '../standard/schema.ts';
 import type { ValidationIssue } from '../standard/validate.ts';
-import { recordFromForm } from './form.ts';
+import { recordFromForm, restoreHiddenValues } from './form.ts';
 import { uploadKind, UPLOAD_KIND_LABELS } from './upload.ts';
 import type { WorkspaceRepository } from './repository.ts';
 
@@ -71,13 +71,16 @@ export class WorkspaceService {
    * A record that does not pass the standard is not stored; its problems come back.
    */
   async publishForm(actor: Actor, organization: Organization, type: RecordType, values: Record<string, string>, options: { note?: string; draftId?: number; correcting?: string } = {}): Promise<FormPublishResult> {
-    const record = recordFromForm(type, values);
+    let record = recordFromForm(type, values);
     if (options.draftId !== undefined && (await this.deps.drafts.get(organization, options.draftId)).publishedAt !== null) {
       throw new AppError('conflict', 'Koncept už byl zveřejněn; další změny publikujte jako opravu záznamu.', `draft ${options.draftId} already published`);
     }
     if (options.correcting !== undefined) {
       const current = await this.deps.register.detail(organization, options.correcting);
       if (current.status === 'withdrawn') throw new AppError('conflict', 'Znepřístupněný záznam nelze opravit.', `correcting withdrawn record ${options.correcting}`);
+      // The form shows the public content: what it keeps hidden (a birth number) is put back, not dropped.
+      const hidden = await this.deps.register.hiddenValues(organization, options.correcting);
+      if (hidden.length > 0) record = recordFromForm(type, restoreHiddenValues(values, hidden, current.current.content));
       if (record.id !== options.correcting) {
         return { ok: false, issues: [{ severity: 'error', path: 'id', code: 'invalid_value', message: 'Identifikátor opravovaného záznamu nelze změnit.' }] };
       }

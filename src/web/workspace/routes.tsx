@@ -370,7 +370,9 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
   ws.get('/:ico/zaznam/:id/opravit', async (c) => {
     const detail = await ctx.register.detail(c.get('organization'), c.req.param('id'));
     if (detail.status === 'withdrawn') throw new AppError('conflict', 'Znepřístupněný záznam nelze opravit.', 'correcting a withdrawn record');
-    return formPage(c, { type: detail.type, values: formFromRecord(detail.current.content), correcting: detail.id });
+    const hiddenParties = [...new Set(detail.current.redactedPaths.map((path) => /^strany\.(\d+)\./.exec(path)?.[1]).filter((n): n is string => n !== undefined))];
+    const notice = hiddenParties.length > 0 ? `Rodné číslo ${hiddenParties.length === 1 ? `strany ${hiddenParties[0]}` : `stran ${hiddenParties.join(', ')}`} se nezobrazuje; oprava ho zachová, pokud u strany ponecháte název a pole necháte prázdné.` : undefined;
+    return formPage(c, { type: detail.type, values: formFromRecord(detail.current.content), correcting: detail.id, notice });
   });
 
   ws.post('/:ico/formular/:type', async (c) => {

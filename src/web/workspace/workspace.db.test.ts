@@ -19,6 +19,7 @@ import { icoWithCheckDigit } from '../../shared/identifiers.ts';
 import { buildIsdoc, TOWN } from '../../imports/isdoc/testdata/invoice.ts';
 import { createApp } from '../../app.tsx';
 import { workspaceRoutes } from './routes.tsx';
+import { formFromRecord } from '../../workspace/form.ts';
 import type { AppContext } from '../../context.ts';
 import type { Organization } from '../../organizations/service.ts';
 
@@ -368,6 +369,21 @@ describe('publishing by hand', () => {
     expect(mine).toEqual(expect.arrayContaining(['record.published H-2', 'record.corrected H-2', 'record.withdrawn H-2']));
     expect(audit.find((e) => e.action === 'record.corrected')?.detail).toMatchObject({ version: 2, note: 'Upřesněn předmět' });
     expect((await adminA.get(`/sprava/${townA.ico}/audit`)).html).toContain('znepřístupnění záznamu');
+  });
+
+  it('keeps a party’s hidden birth number through a correction in the form, and never shows it', async () => {
+    await ctx.register.publish(townA, items([contract({ id: 'H-RC', strany: [{ nazev: 'Stavby Novák s.r.o.', ico: '25596641' }, { nazev: 'Jan Novák', ico: '736028/5163', typOsoby: 'fyzicka' }] })]), { source: 'test' });
+    const form = (await editorA.get(`/sprava/${townA.ico}/zaznam/H-RC/opravit`)).html;
+    expect(form).toContain('value="Jan Novák"');
+    expect(form).not.toContain('736028');
+    expect(form).toContain('Rodné číslo strany 2 se nezobrazuje; oprava ho zachová');
+    const values = formFromRecord((await ctx.register.detail(townA, 'H-RC')).current.content);
+    expect((await editorA.post(base(), { ...values, predmet: 'Opravený předmět', _oprava: 'H-RC', _akce: 'zverejnit' })).status).toBe(303);
+    const corrected = await ctx.register.detail(townA, 'H-RC');
+    expect(corrected.current).toMatchObject({ versionNo: 2, redactedPaths: ['strany.2.ico'] });
+    expect(corrected.current.changes.map((change) => change.path)).toEqual(['predmet']);
+    expect(await ctx.register.hiddenValues(townA, 'H-RC')).toEqual([{ path: 'strany.2.ico', reason: 'birth_number', value: '736028/5163' }]);
+    expect(JSON.stringify(corrected)).not.toContain('736028');
   });
 
   it('shows the standard’s own messages at the fields, saves a draft of an invalid record, and previews a valid one', async () => {
