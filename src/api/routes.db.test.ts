@@ -186,7 +186,7 @@ describe('read API, validator and pages', () => {
       for (const [method, operation] of Object.entries(operations)) {
         if (method === 'parameters') continue;
         documented.add(`${method.toUpperCase()} ${path}`);
-        expect(Object.keys(operation.responses ?? {}).length, `${method} ${path}`).toBeGreaterThan(0);
+        expect(Object.keys(operation.responses ?? {}).some((status) => /^2\d\d$/.test(status)), `${method} ${path} answers with success`).toBe(true);
       }
     }
     const routed = new Set(

@@ -1,21 +1,27 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
 export class AttachmentRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Registers the file (once) and the organisation's use of it (once per organisation). */
+  /**
+   * Registers the file (once) and the organisation's use of it (once per organisation), in one transaction; uploading
+   * the file again renews the use's `created_at`, which is when it was last uploaded, so that a prune that would
+   * drop an older use leaves it (and waits for this transaction, where both touch the row).
+   */
   async insertIfMissing(values: { sha256: string; mediaType: string; size: number; name: string; organizationId: number; now: string }): Promise<void> {
-    await this.db
-      .insertInto('attachments')
-      .values({ sha256: values.sha256, media_type: values.mediaType, size: values.size, name: values.name, organization_id: values.organizationId, created_at: values.now, published_at: null })
-      .onConflict((oc) => oc.column('sha256').doNothing())
-      .execute();
-    await this.db
-      .insertInto('organization_attachments')
-      .values({ organization_id: values.organizationId, sha256: values.sha256, name: values.name, created_at: values.now })
-      .onConflict((oc) => oc.columns(['organization_id', 'sha256']).doNothing())
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('attachments')
+        .values({ sha256: values.sha256, media_type: values.mediaType, size: values.size, name: values.name, organization_id: values.organizationId, created_at: values.now, published_at: null })
+        .onConflict((oc) => oc.column('sha256').doNothing())
+        .execute();
+      await trx
+        .insertInto('organization_attachments')
+        .values({ organization_id: values.organizationId, sha256: values.sha256, name: values.name, created_at: values.now })
+        .onConflict((oc) => oc.columns(['organization_id', 'sha256']).doUpdateSet({ created_at: values.now }))
+        .execute();
+    });
   }
 
   find(sha256: string) {
@@ -53,7 +59,8 @@ export class AttachmentRepository {
       .select('o.organization_id')
       .where('o.sha256', '=', sha256)
       .where('r.status', '=', 'published')
-      .where('v.content', 'like', `%${sha256}%`)
+      // Hashes may be written in upper case; PostgreSQL's LIKE, unlike SQLite's, minds the case.
+      .where(sql`lower(v.content)`, 'like', `%${sha256.toLowerCase()}%`)
       .limit(1)
       .executeTakeFirst();
     return row?.organization_id;
@@ -61,9 +68,9 @@ export class AttachmentRepository {
 
   /**
    * Uses of files that are not published: by the organisation (all when absent), of these files (all when absent),
-   * uploaded before `before` (any time when absent).
+   * last uploaded at or before `uploadedBy` (any time when absent).
    */
-  unpublishedUses(filter: { organizationId?: number; hashes?: readonly string[]; before?: string }): Promise<Array<{ organization_id: number; sha256: string }>> {
+  unpublishedUses(filter: { organizationId?: number; hashes?: readonly string[]; uploadedBy?: string }): Promise<Array<{ organization_id: number; sha256: string }>> {
     let query = this.db
       .selectFrom('organization_attachments as o')
       .innerJoin('attachments as a', 'a.sha256', 'o.sha256')
@@ -74,21 +81,25 @@ export class AttachmentRepository {
       if (filter.hashes.length === 0) return Promise.resolve([]);
       query = query.where('o.sha256', 'in', [...filter.hashes]);
     }
-    if (filter.before !== undefined) query = query.where('o.created_at', '<', filter.before);
+    if (filter.uploadedBy !== undefined) query = query.where('o.created_at', '<=', filter.uploadedBy);
     return query.orderBy('o.organization_id').orderBy('o.sha256').execute();
   }
 
   /**
    * Drops the organisation's use of an unpublished file that no open draft of the organisation and no version of its
-   * records names and, when no organisation uses it any more, the file's row; `removeFile` runs inside the same
-   * transaction, before the commit. An upload of the same file meanwhile waits for the commit (its insert meets the
-   * row lock, or SQLite's single writer) and so writes the file afterwards. Returns what went.
+   * records names, and that was last uploaded at or before `uploadedBy` (when given); when no organisation uses the
+   * file any more, also the file's row. `removeFile` runs inside the same transaction, before the commit (should the
+   * commit fail, the rows stay without a file, unnamed and unpublished, and the next prune drops them). An upload of
+   * the same file meanwhile either renews the use first, and the use stays, or waits for the commit (row lock, or
+   * SQLite's single writer) and writes the file again afterwards. Returns what went.
    */
-  async dropUnnamedUse(organizationId: number, sha256: string, removeFile: () => void): Promise<'use' | 'file' | 'none'> {
+  async dropUnnamedUse(organizationId: number, sha256: string, uploadedBy: string | undefined, removeFile: () => void): Promise<'use' | 'file' | 'none'> {
     return (this.db as Kysely<Database>).transaction().execute(async (trx) => {
       const file = await trx.selectFrom('attachments').select('published_at').where('sha256', '=', sha256).executeTakeFirst();
       if (!file || file.published_at !== null || (await namedBy(trx, organizationId, sha256))) return 'none';
-      const dropped = await trx.deleteFrom('organization_attachments').where('organization_id', '=', organizationId).where('sha256', '=', sha256).executeTakeFirst();
+      let drop = trx.deleteFrom('organization_attachments').where('organization_id', '=', organizationId).where('sha256', '=', sha256);
+      if (uploadedBy !== undefined) drop = drop.where('created_at', '<=', uploadedBy);
+      const dropped = await drop.executeTakeFirst();
       if (Number(dropped.numDeletedRows) === 0) return 'none';
       const others = await trx.selectFrom('organization_attachments').select('organization_id').where('sha256', '=', sha256).limit(1).executeTakeFirst();
       if (others) return 'use';
@@ -106,7 +117,7 @@ async function namedBy(db: Kysely<Database>, organizationId: number, sha256: str
     .select('id')
     .where('organization_id', '=', organizationId)
     .where('published_at', 'is', null)
-    .where('fields', 'like', `%${sha256}%`)
+    .where(sql`lower(fields)`, 'like', `%${sha256.toLowerCase()}%`)
     .limit(1)
     .executeTakeFirst();
   if (draft) return true;
@@ -115,7 +126,7 @@ async function namedBy(db: Kysely<Database>, organizationId: number, sha256: str
     .innerJoin('records as r', 'r.id', 'v.record_id')
     .select('v.id')
     .where('r.organization_id', '=', organizationId)
-    .where('v.content', 'like', `%${sha256}%`)
+    .where(sql`lower(v.content)`, 'like', `%${sha256.toLowerCase()}%`)
     .limit(1)
     .executeTakeFirst();
   return version !== undefined;

@@ -94,4 +94,24 @@ describe('pruning uploads nothing names', () => {
     expect(existsSync(ctx.attachments.pathOf(forgotten))).toBe(true);
     expect(await ctx.attachments.owned(town, forgotten)).toBeDefined();
   });
+
+  it('keeps a discarded draft’s file that was uploaded again since, or that a record names in upper case', async () => {
+    const town = await makeOrganization(ctx, { name: 'Obec Opatrná' });
+    const again = await upload(town, 'nahraná znovu pro nový formulář');
+    const draft = await draftNaming(town, 'Starý koncept', again);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The same file again, for a form not saved yet: only the form's hidden fields name it.
+    expect(await upload(town, 'nahraná znovu pro nový formulář')).toBe(again);
+    await ctx.workspace.discardDraft(actor, town, draft);
+    expect(await ctx.attachments.owned(town, again)).toBeDefined();
+    expect(existsSync(ctx.attachments.pathOf(again))).toBe(true);
+
+    const upper = await upload(town, 've smlouvě velkými písmeny');
+    await ctx.register.publish(town, items([contract({ id: 'S-VELKA', prilohy: [{ nazev: 'smlouva.pdf', sha256: upper.toUpperCase() }] })]), { source: 'test' });
+    // Now nothing names the file uploaded again (its form was never saved): it goes; the one in the record stays.
+    expect(await ctx.attachments.pruneUnnamed({ organization: town, olderThanDays: 0 })).toEqual({ checked: 2, usesRemoved: 1, filesRemoved: 1 });
+    expect(existsSync(ctx.attachments.pathOf(again))).toBe(false);
+    expect(existsSync(ctx.attachments.pathOf(upper))).toBe(true);
+    expect(await ctx.attachments.owned(town, upper)).toBeDefined();
+  });
 });

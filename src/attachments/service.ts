@@ -37,16 +37,22 @@ export class AttachmentService {
     if (!check.ok) throw new AppError('unsupported_media_type', check.reason, check.logReason);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const path = this.pathOf(sha256);
-    // The rows first, then the file: a prune of the same file commits before these rows exist or after the file is
-    // written, never between (see AttachmentRepository.dropUnpublishedUse).
-    await this.repository.insertIfMissing({ sha256, mediaType: check.mediaType, size: bytes.length, name: safeName, organizationId: organization.id, now: nowUtc() });
-    if (!existsSync(path)) {
-      mkdirSync(join(this.directory, sha256.slice(0, 2)), { recursive: true });
-      const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-      writeFileSync(temporary, bytes);
-      renameSync(temporary, path);
+    // The rows first, then the file: a prune of the same file either commits before the rows are renewed (and the
+    // file is written again here) or leaves the renewed use alone (AttachmentRepository.dropUnnamedUse). Only
+    // `om attachments prune --days 0`, which takes even the newest uploads, can still drop them in between: then
+    // the upload is stored again.
+    for (let attempt = 1; ; attempt++) {
+      await this.repository.insertIfMissing({ sha256, mediaType: check.mediaType, size: bytes.length, name: safeName, organizationId: organization.id, now: nowUtc() });
+      if (!existsSync(path)) {
+        mkdirSync(join(this.directory, sha256.slice(0, 2)), { recursive: true });
+        const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+        writeFileSync(temporary, bytes);
+        renameSync(temporary, path);
+      }
+      const stored = await this.owned(organization, sha256);
+      if (stored && existsSync(path)) return stored;
+      if (attempt === 3) throw new AppError('internal_error', 'Přílohu se nepodařilo uložit.', `attachment ${sha256} removed while being stored, three times`);
     }
-    return (await this.owned(organization, sha256))!;
   }
 
   /** The organisation's own attachment (also before publication); undefined for another organisation's file. */
@@ -79,17 +85,18 @@ export class AttachmentService {
   /**
    * Removes uploads that nothing names: no open draft of the organisation and no version of its records. A file
    * goes from the disk when no organisation uses it any more; published files always stay. With `hashes`, only
-   * those (a discarded draft's); otherwise every upload older than `olderThanDays` (default 30; an upload whose
-   * draft was not saved yet must not vanish under the clerk), or every one with 0.
+   * those, last uploaded at or before `uploadedBy` (a discarded draft's files, as of its last save: one uploaded
+   * again since, for another form not saved yet, stays). Otherwise every upload last uploaded more than
+   * `olderThanDays` ago (default 30, so that an upload whose form was not saved yet does not vanish under the
+   * clerk), or every one with 0.
    */
-  async pruneUnnamed(options: { organization?: Organization; hashes?: readonly string[]; olderThanDays?: number } = {}): Promise<AttachmentPruneReport> {
+  async pruneUnnamed(options: { organization?: Organization; hashes?: readonly string[]; uploadedBy?: string; olderThanDays?: number } = {}): Promise<AttachmentPruneReport> {
     const days = options.olderThanDays ?? 30;
-    // 0 days: every unnamed upload, however recent.
-    const before = options.hashes || days <= 0 ? undefined : new Date(Date.now() - days * 86_400_000).toISOString();
-    const uses = await this.repository.unpublishedUses({ organizationId: options.organization?.id, hashes: options.hashes?.map((hash) => hash.toLowerCase()), before });
+    const uploadedBy = options.hashes ? options.uploadedBy : days > 0 ? new Date(Date.now() - days * 86_400_000).toISOString() : undefined;
+    const uses = await this.repository.unpublishedUses({ organizationId: options.organization?.id, hashes: options.hashes?.map((hash) => hash.toLowerCase()), uploadedBy });
     const report: AttachmentPruneReport = { checked: uses.length, usesRemoved: 0, filesRemoved: 0 };
     for (const use of uses) {
-      const dropped = await this.repository.dropUnnamedUse(use.organization_id, use.sha256, () => rmSync(this.pathOf(use.sha256), { force: true }));
+      const dropped = await this.repository.dropUnnamedUse(use.organization_id, use.sha256, uploadedBy, () => rmSync(this.pathOf(use.sha256), { force: true }));
       if (dropped !== 'none') report.usesRemoved++;
       if (dropped === 'file') report.filesRemoved++;
     }

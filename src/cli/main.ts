@@ -549,8 +549,8 @@ async function cmdOrganizations(args: string[]): Promise<number> {
 async function cmdAttachments(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { org: { type: 'string' }, days: { type: 'string' } }, allowPositionals: true });
   if (positionals[0] !== 'prune') fail('Použití: om attachments prune [--org IČO] [--days N]');
+  if (values.days !== undefined && !/^\d+$/.test(values.days)) fail(`Počet dní „${values.days}“ není celé nezáporné číslo.`);
   const days = values.days === undefined ? 30 : Number(values.days);
-  if (!Number.isInteger(days) || days < 0) fail(`Počet dní „${values.days}“ není celé nezáporné číslo.`);
   return withContext(async (ctx) => {
     const organization = values.org ? await ctx.organizations.getByIco(values.org) : undefined;
     const report = await ctx.attachments.pruneUnnamed({ organization, olderThanDays: days });

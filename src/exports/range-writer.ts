@@ -64,6 +64,7 @@ interface ScopeFiles<Sink extends TextSink> {
 const CHUNK = 1000;
 const MIN_CHUNK = 20;
 const CHUNK_TEXT = 2_000_000;
+const MAX_SCRATCH = 1024 * 1024;
 
 export class RangeWriter<Sink extends TextSink> {
   /** Every file opened so far, in the order opened. */
@@ -123,13 +124,14 @@ export class RangeWriter<Sink extends TextSink> {
       // (Reading the history ahead with its records measured slower on PostgreSQL: 23–24 s instead of 21 s for NDJSON.)
       const histories = withHistory ? await this.histories(repository, rows) : new Map<number, ExportVersionRow[]>();
       let text = 0;
+      let skipped = 0;
       for (const row of rows) {
-        this.writeRow(row, histories);
+        if (!this.writeRow(row, histories)) skipped++;
         text += row.content.length;
       }
       for (const versions of histories.values()) for (const version of versions) text += version.content.length;
       limit = Math.max(MIN_CHUNK, Math.min(CHUNK, Math.floor((CHUNK_TEXT * rows.length) / Math.max(1, text))));
-      done += rows.length;
+      done += rows.length - skipped;
       after = rows[rows.length - 1]!.id;
       await onChunk?.(done);
     }
@@ -200,8 +202,13 @@ export class RangeWriter<Sink extends TextSink> {
     return byRecord;
   }
 
-  private writeRow(row: ExportRecordRow, histories: Map<number, ExportVersionRow[]>): void {
-    const own = this.organizationFilesOf(row.organization_id, row.type);
+  /** Writes a record's lines; false for a record of a scope the plan does not know. */
+  private writeRow(row: ExportRecordRow, histories: Map<number, ExportVersionRow[]>): boolean {
+    const key = `${row.organization_id}:${row.type}`;
+    // A record of a scope the plan does not know was committed after the plan was read, with an id below the
+    // range's end (PostgreSQL hands out ids before commit): the next export has it.
+    const own = this.organizationFiles.get(key) ?? (this.scopeOf.has(key) ? this.organizationFilesOf(row.organization_id, row.type) : undefined);
+    if (!own) return false;
     const platform = this.plan.platform ? this.platformFilesOf(row.type) : undefined;
     const wide = this.wide.get(row.type)!;
     // Parties are stored as given, so a natural person shows in the JSON text; hidden birth numbers show in redactions.
@@ -212,19 +219,24 @@ export class RangeWriter<Sink extends TextSink> {
     };
     // The same line for the organisation's file and the platform's is encoded once and copied into both.
     const add = (mine: OpenFile<Sink> | undefined, shared: OpenFile<Sink> | undefined, line: string) => {
-      if (mine && shared) {
+      // A line too long for the scratch (kept at most 1 MB) is encoded for each file.
+      if (mine && shared && line.length * 3 <= MAX_SCRATCH) {
         count(mine);
         count(shared);
-        if (this.scratch.length < line.length * 3) this.scratch = Buffer.allocUnsafe(line.length * 3);
+        if (this.scratch.length < line.length * 3) this.scratch = Buffer.allocUnsafe(Math.min(MAX_SCRATCH, Math.max(line.length * 3, this.scratch.length * 2)));
         const length = this.scratch.write(line, 0, 'utf8');
         mine.file.writeEncoded(this.scratch, length);
         shared.file.writeEncoded(this.scratch, length);
         return;
       }
-      const only = mine ?? shared;
-      if (!only) return;
-      count(only);
-      only.file.write(line);
+      if (mine) {
+        count(mine);
+        mine.file.write(line);
+      }
+      if (shared) {
+        count(shared);
+        shared.file.write(line);
+      }
     };
     if (row.status === 'published') {
       for (const format of ['csv', 'excel'] as const) {
@@ -241,7 +253,7 @@ export class RangeWriter<Sink extends TextSink> {
       }
     }
     if (own.ndjson || platform?.ndjson) {
-      const scope = this.scopeFor(row.organization_id, row.type);
+      const scope = this.scopeOf.get(key)!;
       const versions: NdjsonVersion[] = (histories.get(row.id) ?? [row]).map((version) => ({
         versionNo: 'version_no' in version ? version.version_no : row.current_version_no,
         change: version.change!,
@@ -265,6 +277,7 @@ export class RangeWriter<Sink extends TextSink> {
       });
       add(own.ndjson, platform?.ndjson, line);
     }
+    return true;
   }
 }
 

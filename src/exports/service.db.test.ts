@@ -8,6 +8,10 @@ import { contract, items, makeOrganization, testContext } from '../testing/facto
 import { bytesSource } from '../imports/source.ts';
 import type { AppContext } from '../context.ts';
 import type { Organization } from '../organizations/service.ts';
+import { ExportRepository } from './repository.ts';
+import { bulkFileWriter, commitFiles } from './range-writer.ts';
+import { fieldKeysOf } from '../standard/flat.ts';
+import { RECORD_TYPES, type RecordType } from '../standard/schema.ts';
 
 const databases: TestDatabase[] = [];
 const directories: string[] = [];
@@ -166,6 +170,25 @@ describe('bulk export', () => {
     }
     await context.exports.run({ formats: ['csv'], threads: 1, organizations: [wide.ico, narrow.ico] });
     expect(files()).toEqual(withPlatform);
+  });
+
+  it('leaves out a record of a scope its plan does not know (committed after the plan was read) for the next export', async () => {
+    const { ctx: context, dir: directory } = await freshContext();
+    const planned = await makeOrganization(context, { name: 'Obec V plánu' });
+    const late = await makeOrganization(context, { name: 'Obec Pozdní' });
+    await context.register.publish(planned, items([contract({ id: 'P-1' }), contract({ id: 'P-2' })]), { source: 'test' });
+    await context.register.publish(late, items([contract({ id: 'L-1' })]), { source: 'test' });
+    const repository = new ExportRepository(context.db);
+    const scopes = (await repository.scopes()).filter((scope) => scope.organization_id === planned.id);
+    const fieldKeys = Object.fromEntries(RECORD_TYPES.map((type) => [type, fieldKeysOf(type)])) as Record<RecordType, string[]>;
+    for (const formats of [['ndjson'], ['csv']] as const) {
+      const writer = bulkFileWriter({ formats: [...formats], generatedAt: '2026-01-01T00:00:00.000Z', scopes, platform: true, organizationBufferBytes: 4096, fieldKeys }, directory);
+      writer.openKnownFiles();
+      expect(await writer.write(repository, 0, null)).toBe(2);
+      const written = commitFiles(writer);
+      expect(written.find((file) => file.path === `vse/smlouvy.${formats[0]}`)!.rows).toBe(2);
+      expect(written.some((file) => file.organization === late.ico)).toBe(false);
+    }
   });
 
   it('writes the same files on two cores (a worker thread writes the second half of the records) as in one pass', async () => {

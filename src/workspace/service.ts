@@ -145,8 +145,15 @@ export class WorkspaceService {
     const hashes = Object.entries(draft.fields)
       .filter(([name, value]) => /^prilohy\.\d+\.sha256$/.test(name) && /^[0-9a-fA-F]{64}$/.test(value))
       .map(([, value]) => value);
-    const pruned = await this.deps.attachments.pruneUnnamed({ organization, hashes });
-    await this.deps.audit.record(actor, 'draft.discarded', { organizationId: organization.id, target: `koncept ${draftId}`, detail: { subject: draft.subject, attachmentsRemoved: pruned.usesRemoved } });
+    // The draft is gone either way: a failed clean-up is logged (the next `om attachments prune` retries it), and the
+    // discard is still audited.
+    let attachmentsRemoved: number | null = null;
+    try {
+      attachmentsRemoved = (await this.deps.attachments.pruneUnnamed({ organization, hashes, uploadedBy: draft.updatedAt })).usesRemoved;
+    } catch (error) {
+      this.deps.logger.warn('attachments of a discarded draft not removed', { organization: organization.ico, draftId, error: (error as Error).message });
+    }
+    await this.deps.audit.record(actor, 'draft.discarded', { organizationId: organization.id, target: `koncept ${draftId}`, detail: { subject: draft.subject, attachmentsRemoved } });
   }
 
   async storeAttachment(actor: Actor, organization: Organization, name: string, bytes: Uint8Array): Promise<StoredAttachment> {

@@ -19,7 +19,7 @@ import { normalizeCzechDecimal } from '../../shared/money.ts';
 import { normalizeCzechDate } from '../../shared/dates.ts';
 import { nowUtc } from '../../shared/dates.ts';
 import type { RecordDetail } from '../../register/service.ts';
-import { formFromRecord, formValues, nextAttachmentSlot, recordFromForm, slotsFor, type FormSlots } from '../../workspace/form.ts';
+import { formFromRecord, formValues, nextAttachmentSlot, recordFromForm, restoreHiddenValues, slotsFor, type FormSlots } from '../../workspace/form.ts';
 import { anonymousFormToken, checkCsrf, clearSessionCookie, clientIp, sessionId, setSessionCookie, userActor } from './session.ts';
 import { AdminPage, ChooseOrganizationPage, LinkInvalidPage, ResetRequestPage, SetPasswordPage, SignInPage } from './account-pages.tsx';
 import { AuditPage, DiscardDraftPage, HarvestPage, JobPage, MembersPage, RecordsPage, SettingsPage, TokensPage, UploadPage, WithdrawPage, WorkspaceHomePage } from './pages.tsx';
@@ -440,7 +440,9 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     let preview: Parameters<typeof FormPage>[0]['preview'];
     if (action === 'nahled') {
       const current = correcting ? await ctx.register.detail(organization, correcting) : null;
-      const built = previewDetail(organization, type, values, current?.current.versionNo ?? 0);
+      // As published: with the hidden values put back (the preview shows the public content, without them).
+      const previewValues = current ? restoreHiddenValues(values, await ctx.register.hiddenValues(organization, current.id), current.current.content) : values;
+      const built = previewDetail(organization, type, previewValues, current?.current.versionNo ?? 0);
       if ('issues' in built) issues = built.issues;
       else {
         preview = { detail: built.detail, flags: await ctx.register.redFlags(built.detail) };

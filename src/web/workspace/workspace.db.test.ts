@@ -378,6 +378,11 @@ describe('publishing by hand', () => {
     expect(form).not.toContain('736028');
     expect(form).toContain('Rodné číslo strany 2 se nezobrazuje; oprava ho zachová');
     const values = formFromRecord((await ctx.register.detail(townA, 'H-RC')).current.content);
+    // The preview is of the record as it will be published: the hidden birth number kept, still not shown.
+    const preview = await (await editorA.post(base(), { ...values, predmet: 'Opravený předmět', _oprava: 'H-RC', _akce: 'nahled' })).text();
+    expect(preview).toContain('Opravený předmět');
+    expect(preview).not.toContain('736028');
+    expect(preview).toContain('skryto (osobní údaj)');
     expect((await editorA.post(base(), { ...values, predmet: 'Opravený předmět', _oprava: 'H-RC', _akce: 'zverejnit' })).status).toBe(303);
     const corrected = await ctx.register.detail(townA, 'H-RC');
     expect(corrected.current).toMatchObject({ versionNo: 2, redactedPaths: ['strany.2.ico'] });
