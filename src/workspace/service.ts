@@ -70,7 +70,8 @@ export class WorkspaceService {
    * Publishes one record from the form, as a new record or (with `correcting`) as a new version of an existing one.
    * A record that does not pass the standard is not stored; its problems come back.
    */
-  async publishForm(actor: Actor, organization: Organization, type: RecordType, values: Record<string, string>, options: { note?: string; draftId?: number; correcting?: string } = {}): Promise<FormPublishResult> {
+  /** `dropHidden`: paths of hidden values (birth numbers) the correction removes instead of keeping. */
+  async publishForm(actor: Actor, organization: Organization, type: RecordType, values: Record<string, string>, options: { note?: string; draftId?: number; correcting?: string; dropHidden?: readonly string[] } = {}): Promise<FormPublishResult> {
     let record = recordFromForm(type, values);
     if (options.draftId !== undefined && (await this.deps.drafts.get(organization, options.draftId)).publishedAt !== null) {
       throw new AppError('conflict', 'Koncept už byl zveřejněn; další změny publikujte jako opravu záznamu.', `draft ${options.draftId} already published`);
@@ -79,7 +80,7 @@ export class WorkspaceService {
       const current = await this.deps.register.detail(organization, options.correcting);
       if (current.status === 'withdrawn') throw new AppError('conflict', 'Znepřístupněný záznam nelze opravit.', `correcting withdrawn record ${options.correcting}`);
       // The form shows the public content: what it keeps hidden (a birth number) is put back, not dropped.
-      const hidden = await this.deps.register.hiddenValues(organization, options.correcting);
+      const hidden = (await this.deps.register.hiddenValues(organization, options.correcting)).filter((value) => !options.dropHidden?.includes(value.path));
       if (hidden.length > 0) record = recordFromForm(type, restoreHiddenValues(values, hidden, current.current.content));
       if (record.id !== options.correcting) {
         return { ok: false, issues: [{ severity: 'error', path: 'id', code: 'invalid_value', message: 'Identifikátor opravovaného záznamu nelze změnit.' }] };

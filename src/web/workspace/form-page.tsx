@@ -27,7 +27,16 @@ export interface FormPageProps {
   draftId?: number;
   note?: string;
   notice?: string;
+  /** A correction's hidden values (birth numbers): kept unless their checkbox is ticked. */
+  hidden?: HiddenField[];
   preview?: { detail: RecordDetail; flags: RedFlag[] };
+}
+
+export interface HiddenField {
+  /** The checkbox's name. */
+  name: string;
+  label: string;
+  drop: boolean;
 }
 
 const inputId = (name: string) => `f-${name.replace(/\./g, '-')}`;
@@ -210,6 +219,17 @@ export function FormPage(props: FormPageProps) {
             Nahrát přílohu
           </button>
         </fieldset>
+        {props.hidden && props.hidden.length > 0 ? (
+          <fieldset>
+            <legend>Skryté osobní údaje</legend>
+            <p class="muted">Rodná čísla se nezobrazují ani tady. Oprava je zachová, pokud strana zůstane na svém místě se stejným názvem a pole necháte prázdné.</p>
+            {props.hidden.map((item) => (
+              <p class="check">
+                <input type="checkbox" id={inputId(item.name)} name={item.name} value="1" checked={item.drop} /> <label for={inputId(item.name)}>{item.label}</label>
+              </p>
+            ))}
+          </fieldset>
+        ) : null}
         {props.correcting ? (
           <div class="ws-field">
             <label for="f-poznamka-opravy">Poznámka k opravě (nepovinná, zveřejní se u verze)</label>

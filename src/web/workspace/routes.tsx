@@ -23,7 +23,7 @@ import { formFromRecord, formValues, nextAttachmentSlot, recordFromForm, restore
 import { anonymousFormToken, checkCsrf, clearSessionCookie, clientIp, sessionId, setSessionCookie, userActor } from './session.ts';
 import { AdminPage, ChooseOrganizationPage, LinkInvalidPage, ResetRequestPage, SetPasswordPage, SignInPage } from './account-pages.tsx';
 import { AuditPage, DiscardDraftPage, HarvestPage, JobPage, MembersPage, RecordsPage, SettingsPage, TokensPage, UploadPage, WithdrawPage, WorkspaceHomePage } from './pages.tsx';
-import { FormPage } from './form-page.tsx';
+import { FormPage, type HiddenField } from './form-page.tsx';
 import { formFields, issuesByInput } from '../../workspace/form.ts';
 import type { ValidationIssue } from '../../standard/validate.ts';
 
@@ -60,6 +60,19 @@ function recordType(value: string | undefined): RecordType {
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /** The form's values with Czech decimal commas and dates turned into the standard's forms, as the table importer does. */
+/** Name prefix of the correction form's checkboxes that remove a hidden value (`_odebratSkryte.strany.2.ico`). */
+const DROP_HIDDEN = '_odebratSkryte.';
+
+/** The hidden values of the record being corrected, as the form offers them for removal. */
+function hiddenFields(redactedPaths: readonly string[], dropped: readonly string[]): HiddenField[] {
+  return redactedPaths.flatMap((path) => {
+    const match = /^strany\.(\d+)\.(\w+)$/.exec(path);
+    if (!match) return [];
+    const field = match[2] === 'dic' ? 'DIČ' : match[2] === 'zahranicniId' ? 'zahraniční identifikátor' : 'IČO';
+    return [{ name: `${DROP_HIDDEN}${path}`, label: `Odebrat skryté rodné číslo (${field}) strany ${match[1]}`, drop: dropped.includes(path) }];
+  });
+}
+
 function normalizedValues(type: RecordType, raw: Record<string, unknown>): Record<string, string> {
   const values = formValues(type, raw);
   const kinds = new Map(fieldsOf(type).map((f) => [f.key, f.kind]));
@@ -346,7 +359,7 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     return c.html(<RecordsPage {...frame(c)} items={page.items} nextCursor={page.nextCursor} />);
   });
 
-  const formPage = (c: Ctx, props: { type: RecordType; values: Record<string, string>; slots?: FormSlots; issues?: ValidationIssue[]; correcting?: string; draftId?: number; note?: string; notice?: string; preview?: Parameters<typeof FormPage>[0]['preview'] }, status = 200) =>
+  const formPage = (c: Ctx, props: { type: RecordType; values: Record<string, string>; slots?: FormSlots; issues?: ValidationIssue[]; correcting?: string; draftId?: number; note?: string; notice?: string; hidden?: HiddenField[]; preview?: Parameters<typeof FormPage>[0]['preview'] }, status = 200) =>
     c.html(<FormPage {...frame(c)} slots={props.slots ?? slotsFor(props.values)} issues={props.issues ?? []} {...props} />, status as 200);
 
   ws.get('/:ico/novy/:type', (c) => formPage(c, { type: recordType(c.req.param('type')), values: {} }));
@@ -370,9 +383,7 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
   ws.get('/:ico/zaznam/:id/opravit', async (c) => {
     const detail = await ctx.register.detail(c.get('organization'), c.req.param('id'));
     if (detail.status === 'withdrawn') throw new AppError('conflict', 'Znepřístupněný záznam nelze opravit.', 'correcting a withdrawn record');
-    const hiddenParties = [...new Set(detail.current.redactedPaths.map((path) => /^strany\.(\d+)\./.exec(path)?.[1]).filter((n): n is string => n !== undefined))];
-    const notice = hiddenParties.length > 0 ? `Rodné číslo ${hiddenParties.length === 1 ? `strany ${hiddenParties[0]}` : `stran ${hiddenParties.join(', ')}`} se nezobrazuje; oprava ho zachová, pokud u strany ponecháte název a pole necháte prázdné.` : undefined;
-    return formPage(c, { type: detail.type, values: formFromRecord(detail.current.content), correcting: detail.id, notice });
+    return formPage(c, { type: detail.type, values: formFromRecord(detail.current.content), correcting: detail.id, hidden: hiddenFields(detail.current.redactedPaths, []) });
   });
 
   ws.post('/:ico/formular/:type', async (c) => {
@@ -384,6 +395,9 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     const draftId = text(form._koncept) ? Number(text(form._koncept)) : undefined;
     const note = text(form._poznamka) || undefined;
     const action = text(form._akce) || 'nahled';
+    // Hidden values (birth numbers) the clerk chose to remove with this correction: one checkbox each.
+    const dropHidden = Object.keys(form).filter((name) => name.startsWith(DROP_HIDDEN) && text(form[name]) !== '').map((name) => name.slice(DROP_HIDDEN.length));
+    const hidden = correcting ? hiddenFields((await ctx.register.detail(organization, correcting)).current.redactedPaths, dropHidden) : undefined;
     const extra: Partial<FormSlots> = {};
     const notices: string[] = [];
     let issues: ValidationIssue[] = [];
@@ -401,7 +415,7 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
       } catch (error) {
         if (!(error instanceof AppError) || error.status >= 500) throw error;
         issues.push({ severity: 'error', path: '', code: 'invalid_value', message: `Příloha nebyla přijata: ${error.userMessage}` });
-        return formPage(c, { type, values, issues, correcting, draftId, note }, 422);
+        return formPage(c, { type, values, issues, correcting, draftId, note, hidden }, 422);
       }
     } else if (action === 'priloha') {
       notices.push('Vyberte soubor přílohy a stiskněte Nahrát přílohu.');
@@ -428,20 +442,20 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     }
 
     if (action === 'zverejnit') {
-      const result = await ctx.workspace.publishForm(actor(c), organization, type, values, { note, draftId, correcting });
+      const result = await ctx.workspace.publishForm(actor(c), organization, type, values, { note, draftId, correcting, dropHidden });
       if (result.ok) {
         const code = result.outcome.status === 'unchanged' ? 'nezmeneno' : correcting ? 'opraveno' : 'zverejneno';
         return c.redirect(orgPath(c, `/zaznam/${encodeURIComponent(result.key)}/hotovo?hotovo=${code}`), 303);
       }
       issues = result.issues;
-      return formPage(c, { type, values, issues, correcting, draftId, note, notice: notices.join(' ') || undefined }, 422);
+      return formPage(c, { type, values, issues, correcting, draftId, note, hidden, notice: notices.join(' ') || undefined }, 422);
     }
 
     let preview: Parameters<typeof FormPage>[0]['preview'];
     if (action === 'nahled') {
       const current = correcting ? await ctx.register.detail(organization, correcting) : null;
       // As published: with the hidden values put back (the preview shows the public content, without them).
-      const previewValues = current ? restoreHiddenValues(values, await ctx.register.hiddenValues(organization, current.id), current.current.content) : values;
+      const previewValues = current ? restoreHiddenValues(values, (await ctx.register.hiddenValues(organization, current.id)).filter((h) => !dropHidden.includes(h.path)), current.current.content) : values;
       const built = previewDetail(organization, type, previewValues, current?.current.versionNo ?? 0);
       if ('issues' in built) issues = built.issues;
       else {
@@ -449,7 +463,7 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
         issues = built.detail.current.warnings;
       }
     }
-    return formPage(c, { type, values, slots: slotsFor(values, extra), issues, correcting, draftId, note, notice: notices.join(' ') || undefined, preview });
+    return formPage(c, { type, values, slots: slotsFor(values, extra), issues, correcting, draftId, note, hidden, notice: notices.join(' ') || undefined, preview });
   });
 
   // The form's check while it is filled in (the optional script): the standard's rules and messages, by input.

@@ -376,7 +376,8 @@ describe('publishing by hand', () => {
     const form = (await editorA.get(`/sprava/${townA.ico}/zaznam/H-RC/opravit`)).html;
     expect(form).toContain('value="Jan Novák"');
     expect(form).not.toContain('736028');
-    expect(form).toContain('Rodné číslo strany 2 se nezobrazuje; oprava ho zachová');
+    expect(form).toContain('name="_odebratSkryte.strany.2.ico"');
+    expect(form).toContain('Odebrat skryté rodné číslo (IČO) strany 2');
     const values = formFromRecord((await ctx.register.detail(townA, 'H-RC')).current.content);
     // The preview is of the record as it will be published: the hidden birth number kept, still not shown.
     const preview = await (await editorA.post(base(), { ...values, predmet: 'Opravený předmět', _oprava: 'H-RC', _akce: 'nahled' })).text();
@@ -389,6 +390,11 @@ describe('publishing by hand', () => {
     expect(corrected.current.changes.map((change) => change.path)).toEqual(['predmet']);
     expect(await ctx.register.hiddenValues(townA, 'H-RC')).toEqual([{ path: 'strany.2.ico', reason: 'birth_number', value: '736028/5163' }]);
     expect(JSON.stringify(corrected)).not.toContain('736028');
+
+    // Ticked, the hidden value goes with the next correction.
+    expect((await editorA.post(base(), { ...values, predmet: 'Bez rodného čísla', _oprava: 'H-RC', '_odebratSkryte.strany.2.ico': '1', _akce: 'zverejnit' })).status).toBe(303);
+    expect((await ctx.register.detail(townA, 'H-RC')).current).toMatchObject({ versionNo: 3, redactedPaths: [] });
+    expect(await ctx.register.hiddenValues(townA, 'H-RC')).toEqual([]);
   });
 
   it('shows the standard’s own messages at the fields, saves a draft of an invalid record, and previews a valid one', async () => {
