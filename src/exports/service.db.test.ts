@@ -225,6 +225,9 @@ describe('bulk export', () => {
     expect([...rewritten.keys()].sort()).toEqual([...written.keys()].sort());
     for (const [path, bytes] of written) expect(rewritten.get(path)!.equals(bytes), path).toBe(true);
     expect(entries(twoCores.index).find((f) => f.path === `${towns[2]!.ico}/smlouvy.csv`)!.rows).toBe(1);
+    // A natural person among the parties marks the files that hold the record as holding personal data.
+    const personal = (path: string) => entries(twoCores.index).find((f) => f.path === path)!.personalData;
+    expect([personal(`${towns[1]!.ico}/smlouvy.csv`), personal(`${towns[1]!.ico}/smlouvy.ndjson`), personal('vse/smlouvy.csv'), personal(`${towns[2]!.ico}/smlouvy.csv`)]).toEqual([true, true, true, false]);
     for (const file of twoCores.index.files.filter((f) => !f.path.includes('ocds'))) {
       expect(createHash('sha256').update(readFileSync(join(directory, file.path))).digest('hex')).toBe(file.sha256);
     }
