@@ -68,9 +68,9 @@ export class WorkspaceService {
 
   /**
    * Publishes one record from the form, as a new record or (with `correcting`) as a new version of an existing one.
-   * A record that does not pass the standard is not stored; its problems come back.
+   * A record that does not pass the standard is not stored; its problems come back. `dropHidden`: paths of hidden
+   * values (birth numbers) the correction removes instead of keeping.
    */
-  /** `dropHidden`: paths of hidden values (birth numbers) the correction removes instead of keeping. */
   async publishForm(actor: Actor, organization: Organization, type: RecordType, values: Record<string, string>, options: { note?: string; draftId?: number; correcting?: string; dropHidden?: readonly string[] } = {}): Promise<FormPublishResult> {
     let record = recordFromForm(type, values);
     if (options.draftId !== undefined && (await this.deps.drafts.get(organization, options.draftId)).publishedAt !== null) {

@@ -59,7 +59,6 @@ function recordType(value: string | undefined): RecordType {
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
-/** The form's values with Czech decimal commas and dates turned into the standard's forms, as the table importer does. */
 /** Name prefix of the correction form's checkboxes that remove a hidden value (`_odebratSkryte.strany.2.ico`). */
 const DROP_HIDDEN = '_odebratSkryte.';
 
@@ -73,6 +72,7 @@ function hiddenFields(redactedPaths: readonly string[], dropped: readonly string
   });
 }
 
+/** The form's values with Czech decimal commas and dates turned into the standard's forms, as the table importer does. */
 function normalizedValues(type: RecordType, raw: Record<string, unknown>): Record<string, string> {
   const values = formValues(type, raw);
   const kinds = new Map(fieldsOf(type).map((f) => [f.key, f.kind]));
@@ -397,7 +397,8 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     const action = text(form._akce) || 'nahled';
     // Hidden values (birth numbers) the clerk chose to remove with this correction: one checkbox each.
     const dropHidden = Object.keys(form).filter((name) => name.startsWith(DROP_HIDDEN) && text(form[name]) !== '').map((name) => name.slice(DROP_HIDDEN.length));
-    const hidden = correcting ? hiddenFields((await ctx.register.detail(organization, correcting)).current.redactedPaths, dropHidden) : undefined;
+    const corrected = correcting ? await ctx.register.detail(organization, correcting) : null;
+    const hidden = corrected ? hiddenFields(corrected.current.redactedPaths, dropHidden) : undefined;
     const extra: Partial<FormSlots> = {};
     const notices: string[] = [];
     let issues: ValidationIssue[] = [];
@@ -453,10 +454,9 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
 
     let preview: Parameters<typeof FormPage>[0]['preview'];
     if (action === 'nahled') {
-      const current = correcting ? await ctx.register.detail(organization, correcting) : null;
       // As published: with the hidden values put back (the preview shows the public content, without them).
-      const previewValues = current ? restoreHiddenValues(values, (await ctx.register.hiddenValues(organization, current.id)).filter((h) => !dropHidden.includes(h.path)), current.current.content) : values;
-      const built = previewDetail(organization, type, previewValues, current?.current.versionNo ?? 0);
+      const previewValues = corrected ? restoreHiddenValues(values, (await ctx.register.hiddenValues(organization, corrected.id)).filter((h) => !dropHidden.includes(h.path)), corrected.current.content) : values;
+      const built = previewDetail(organization, type, previewValues, corrected?.current.versionNo ?? 0);
       if ('issues' in built) issues = built.issues;
       else {
         preview = { detail: built.detail, flags: await ctx.register.redFlags(built.detail) };
