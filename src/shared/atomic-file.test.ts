@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AtomicFile, createTemporaryFiles, startTemporaryFiles } from './atomic-file.ts';
+import { AtomicFile, removeTemporaryFiles, startTemporaryFiles } from './atomic-file.ts';
 
 const directories: string[] = [];
 function directory(): string {
@@ -65,11 +65,13 @@ describe('atomic files', () => {
     expect(readFileSync(join(dir, 'f.txt'), 'utf8')).toBe('stará verze');
   });
 
-  it('creates temporary files ahead, and removes every one it made when one cannot be made', async () => {
+  it('creates temporary files in the background, stops at the first that cannot be made, and leaves none once removed', async () => {
     const dir = directory();
     const paths = Array.from({ length: 200 }, (_, i) => join(dir, `org${i % 50}`, `${i}.csv`));
-    const created = await createTemporaryFiles(paths);
-    const file = new AtomicFile(paths[7]!, { lazy: true }, created.get(paths[7]!));
+    const created = startTemporaryFiles(paths);
+    await created.ready;
+    expect(paths.every((path) => existsSync(created.paths.get(path)!))).toBe(true);
+    const file = new AtomicFile(paths[7]!, { lazy: true }, created.paths.get(paths[7]!));
     file.write('text');
     file.commit();
     expect(readFileSync(paths[7]!, 'utf8')).toBe('text');
@@ -77,7 +79,11 @@ describe('atomic files', () => {
     const other = directory();
     writeFileSync(join(other, 'soubor'), 'není složka');
     const failing = [...Array.from({ length: 100 }, (_, i) => join(other, `d${i}`, 'a.csv')), join(other, 'soubor', 'b.csv'), ...Array.from({ length: 100 }, (_, i) => join(other, `e${i}`, 'a.csv'))];
-    await expect(createTemporaryFiles(failing)).rejects.toThrow();
+    const started = startTemporaryFiles(failing);
+    await expect(started.ready).rejects.toThrow();
+    // Every creator has stopped once `ready` settles: nothing appears after the removal.
+    removeTemporaryFiles(started.paths.values());
+    await new Promise((resolve) => setTimeout(resolve, 20));
     const temporary = (relative: string): string[] =>
       readdirSync(join(other, relative), { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? temporary(join(relative, entry.name)) : entry.name.endsWith('.tmp') ? [entry.name] : []));
     expect(temporary('')).toEqual([]);

@@ -109,18 +109,6 @@ export function removeTemporaryFiles(paths: Iterable<string>): void {
   }
 }
 
-/** Creates the empty temporary files of these paths (see startTemporaryFiles); on failure removes every one it made. */
-export async function createTemporaryFiles(paths: readonly string[], concurrency = 16): Promise<Map<string, string>> {
-  const started = startTemporaryFiles(paths, concurrency);
-  try {
-    await started.ready;
-  } catch (error) {
-    removeTemporaryFiles(started.paths.values());
-    throw error;
-  }
-  return started.paths;
-}
-
 /**
  * Lazy files whose descriptor is open, least recently written first (one set per thread). Opening the file for
  * each full buffer, as before, cost ~30 µs an append: 1.5 s of a million-record export. Node raises the soft limit
