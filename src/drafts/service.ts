@@ -76,8 +76,9 @@ export class DraftService {
    * not stored either. A discard that comes later finds the draft published.
    */
   async markPublishedWithin(transaction: Transaction<Database>, organization: Organization, id: number, recordKey: string): Promise<void> {
-    if (await new DraftRepository(transaction).markPublished(id, organization.id, recordKey, nowUtc())) return;
-    const row = await new DraftRepository(transaction).get(id, organization.id);
+    const drafts = new DraftRepository(transaction);
+    if (await drafts.markPublished(id, organization.id, recordKey, nowUtc())) return;
+    const row = await drafts.get(id, organization.id);
     if (row) throw new AppError('conflict', 'Koncept mezitím zveřejnil někdo jiný; další změny publikujte jako opravu záznamu.', `draft ${id} published meanwhile`);
     throw new AppError('conflict', 'Koncept mezitím někdo zahodil; záznam se proto nezveřejnil.', `draft ${id} discarded meanwhile`);
   }

@@ -171,7 +171,7 @@ export class RangeWriter<Sink extends TextSink> {
 
   private scopeFor(organizationId: number, type: string): ExportScopeRow {
     const scope = this.scopeOf.get(`${organizationId}:${type}`);
-    // The plan reads the scopes of exactly the records it then writes.
+    // Called for planned scopes only (writeRow leaves out a record of any other).
     if (!scope) throw new Error(`export scope ${organizationId}:${type} was not planned`);
     return scope;
   }

@@ -139,11 +139,10 @@ export class ExportService {
   private async plan(layout: Layout, threads: number, scopesOf: (organizationIds?: number[]) => Promise<ExportScopeRow[]>): Promise<ExportPlan> {
     const { formats, organizationIds } = layout;
     const scopes = formats.length > 0 ? await scopesOf(organizationIds) : [];
-    const scopeCount = scopes.length;
     // The threads share the budget, two of them two thirds of it (measured at a million records: 16 MB instead of 24
     // over two threads, ~15 MB lower peak at the same speed); each file gets an even share between 4 and 64 kB.
     const budget = threads === 2 ? (layout.organizationBufferBytes * 2) / 3 : layout.organizationBufferBytes;
-    const organizationBufferBytes = Math.min(64 * 1024, Math.max(4096, Math.floor(budget / threads / Math.max(1, scopeCount * formats.length))));
+    const organizationBufferBytes = Math.min(64 * 1024, Math.max(4096, Math.floor(budget / threads / Math.max(1, scopes.length * formats.length))));
     const fieldKeys = Object.fromEntries(RECORD_TYPES.map((type) => [type, fieldKeysOf(type)])) as Record<RecordType, string[]>;
     return { formats, generatedAt: layout.generatedAt, organizationIds, scopes, platform: !organizationIds, organizationBufferBytes, fieldKeys };
   }
