@@ -111,11 +111,12 @@ function randomFilter(next: () => number): RecordListFilter {
 const SORTS: RecordSearchSort[] = ['relevance', 'date_desc', 'date_asc', 'amount_desc', 'amount_asc'];
 
 describe('the in-memory search index', () => {
-  it('answers every filter, facet and order as the SQL search does, also after additions, corrections and withdrawals', () => {
+  // Chunks of 2^5 pairs: the build then grows chunks (from 8 pairs) and crosses from one to the next many times.
+  it.each([{ chunks: 'default', pairChunkBits: undefined }, { chunks: 'of 32 pairs', pairChunkBits: 5 }])('answers every filter, facet and order as the SQL search does, also after additions, corrections and withdrawals (build chunks $chunks)', ({ pairChunkBits }) => {
     const next = random(20261127);
     const live = new Map<number, IndexDocument>();
     for (let n = 1; n <= 300; n++) live.set(sparseId(n), makeDocument(sparseId(n), next));
-    const index = SearchIndex.build(live.values());
+    const index = SearchIndex.build(live.values(), { pairChunkBits });
     // Later changes: new records, corrections of indexed and of recent records, withdrawals.
     for (let step = 0; step < 150; step++) {
       const roll = next();
