@@ -75,4 +75,32 @@ describe('OCDS export', () => {
     expect(compiled.contracts[0].implementation.transactions).toHaveLength(1);
     expect(result.index.files.find((f) => f.path.endsWith('ocds-releases.json') && f.organization === organization.ico)!.personalData).toBe(true);
   });
+
+  it.skipIf(!hasOcdsSchemas)('publishes one pair of packages for the whole platform, with every organisation\'s processes', async () => {
+    const first = await makeOrganization(ctx, { name: 'Obec První' });
+    const second = await makeOrganization(ctx, { name: 'Obec Druhá' });
+    await ctx.register.publish(first, items([contract({ id: 'P-1' }), contract({ id: 'P-1-D', dodatekKSmlouve: 'P-1', datumUzavreni: '2024-06-01' })]), { source: 'test' });
+    await ctx.register.publish(second, items([contract({ id: 'P-2', strany: [{ nazev: 'Jan Novák', typOsoby: 'fyzicka' }] })]), { source: 'test' });
+    const result = await ctx.exports.run({ formats: ['ocds'] });
+    const platformFiles = result.index.files.filter((f) => f.organization === null);
+    expect(platformFiles.map((f) => f.path)).toEqual(['vse/ocds-records.json', 'vse/ocds-releases.json']);
+    const { releasePackage, recordPackage } = ocdsValidators();
+    const releases = JSON.parse(readFileSync(join(dir, 'vse', 'ocds-releases.json'), 'utf8'));
+    expect(releasePackage(releases), JSON.stringify(releasePackage.errors?.slice(0, 3))).toBe(true);
+    const records = JSON.parse(readFileSync(join(dir, 'vse', 'ocds-records.json'), 'utf8'));
+    expect(recordPackage(records), JSON.stringify(recordPackage.errors?.slice(0, 3))).toBe(true);
+    // Every organisation's releases, the same as in its own package; the records point into the platform's package.
+    for (const organization of [first, second]) {
+      const own = JSON.parse(readFileSync(join(dir, organization.ico, 'ocds-releases.json'), 'utf8')).releases;
+      const ocid = own[0].ocid;
+      expect(releases.releases.filter((r: { ocid: string }) => r.ocid === ocid)).toEqual(own.filter((r: { ocid: string }) => r.ocid === ocid));
+      const record = records.records.find((r: { ocid: string }) => r.ocid === ocid);
+      expect(record.releases[0].url).toMatch(/\/otevrena-data\/soubory\/vse\/ocds-releases\.json#/);
+    }
+    expect(releases.publisher.name).toBe('Otevřená města');
+    const entry = (path: string) => platformFiles.find((f) => f.path === path)!;
+    expect(entry('vse/ocds-releases.json').rows).toBe(releases.releases.length);
+    expect(entry('vse/ocds-records.json').rows).toBe(records.records.length);
+    expect(entry('vse/ocds-releases.json').personalData).toBe(true);
+  });
 });

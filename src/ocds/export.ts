@@ -1,6 +1,6 @@
 /**
- * Writes each organisation's contracting processes as an OCDS 1.1 release package and record package, streamed
- * process by process (a package is one JSON document, so releases are written between its head and tail).
+ * Writes each organisation's contracting processes as an OCDS 1.1 release package and record package, and for an
+ * export of the whole platform one pair with every organisation's processes.
  */
 import { join } from 'node:path';
 import { AtomicFile } from '../shared/atomic-file.ts';
@@ -23,16 +23,26 @@ export class OcdsExporter {
     private readonly settings: OcdsExportSettings,
   ) {}
 
-  /** Writes the packages of these organisations (all with contracts when absent) into `directory`. */
+  /**
+   * Writes the packages of these organisations (all with contracts when absent) into `directory`; an export of the
+   * whole platform also writes one pair of packages with every organisation's processes.
+   */
   async write(directory: string, generatedAt: string, organizationIds?: number[]): Promise<ExportFileEntry[]> {
     const entries: ExportFileEntry[] = [];
-    for (const organization of await this.repository.organizationsWithContracts(organizationIds)) {
-      entries.push(...(await this.writeOrganization(directory, generatedAt, organization)));
+    const platform = organizationIds ? null : new PackagePair(directory, null, generatedAt, this.settings.baseUrl, { publisherName: 'Otevřená města', publisherIco: this.settings.publisherIco });
+    try {
+      for (const organization of await this.repository.organizationsWithContracts(organizationIds)) {
+        entries.push(...(await this.writeOrganization(directory, generatedAt, organization, platform)));
+      }
+      if (platform) entries.push(...platform.commit());
+    } catch (error) {
+      platform?.abort();
+      throw error;
     }
     return entries;
   }
 
-  private async writeOrganization(directory: string, generatedAt: string, organization: { id: number; ico: string; name: string }): Promise<ExportFileEntry[]> {
+  private async writeOrganization(directory: string, generatedAt: string, organization: { id: number; ico: string; name: string }, platform: PackagePair | null): Promise<ExportFileEntry[]> {
     const links = await this.repository.links(organization.id);
     const amendmentIds = new Set(links.filter((l) => l.kind === 'dodatekKSmlouve').map((l) => l.record_id));
     const byTarget = new Map<string, OcdsLinkRow[]>();
@@ -43,19 +53,9 @@ export class OcdsExporter {
       list.push(link);
       byTarget.set(link.target_key, list);
     }
-    const releasesPath = ocdsPath(organization.ico, 'releases');
-    const recordsPath = ocdsPath(organization.ico, 'records');
-    const releasesUrl = `${this.settings.baseUrl}/otevrena-data/soubory/${releasesPath}`;
     const publisher = this.settings.publisherIco ? { publisherName: 'Otevřená města', publisherIco: this.settings.publisherIco } : { publisherName: organization.name, publisherIco: organization.ico };
-    const head = (path: string) => JSON.stringify(packageMeta({ uri: `${this.settings.baseUrl}/otevrena-data/soubory/${path}`, publishedDate: generatedAt, ...publisher })).slice(0, -1);
-    const releaseFile = new AtomicFile(join(directory, releasesPath));
-    const recordFile = new AtomicFile(join(directory, recordsPath));
-    let releaseCount = 0;
-    let recordCount = 0;
-    let personalData = false;
+    const own = new PackagePair(directory, organization.ico, generatedAt, this.settings.baseUrl, publisher);
     try {
-      releaseFile.write(`${head(releasesPath)},"releases":[`);
-      recordFile.write(`${head(recordsPath)},"packages":[${JSON.stringify(releasesUrl)}],"records":[`);
       let afterId = 0;
       for (;;) {
         const chunk = await this.repository.contractsAfter(organization.id, afterId, CHUNK);
@@ -68,61 +68,106 @@ export class OcdsExporter {
         const versionRows = await this.repository.versions([...contracts.map((c) => c.id), ...amendmentRecordIds]);
         const versions = groupVersions(versionRows);
         const invoices = new Map((await this.repository.currentContents(invoiceIds)).map((row) => [row.id, row]));
-        personalData ||= versionRows.some((row) => row.content.includes('"typOsoby":"fyzicka')) || [...invoices.values()].some((row) => row.content.includes('"typOsoby":"fyzicka'));
+        const personalData = versionRows.some((row) => row.content.includes('"typOsoby":"fyzicka')) || [...invoices.values()].some((row) => row.content.includes('"typOsoby":"fyzicka'));
         for (const contract of contracts) {
-          const own = byTarget.get(contract.record_key) ?? [];
+          const linked = byTarget.get(contract.record_key) ?? [];
           const releases = processReleases({
             prefix: this.settings.prefix,
             baseUrl: this.settings.baseUrl,
             buyer: { ico: organization.ico, name: organization.name },
             contractKey: contract.record_key,
             contractVersions: versions.get(contract.id) ?? [],
-            amendments: own.filter((l) => l.kind === 'dodatekKSmlouve').map((l) => ({ key: l.record_key, versions: versions.get(l.record_id) ?? [] })),
-            invoices: own
+            amendments: linked.filter((l) => l.kind === 'dodatekKSmlouve').map((l) => ({ key: l.record_key, versions: versions.get(l.record_id) ?? [] })),
+            invoices: linked
               .filter((l) => l.kind === 'smlouva' && invoices.get(l.record_id)?.status === 'published')
               .map((l) => {
                 const row = invoices.get(l.record_id)!;
                 return { key: row.record_key, record: JSON.parse(row.content) as Invoice, publishedAt: row.published_at };
               }),
-            releasesUrl,
+            releasesUrl: own.releasesUrl,
           });
           if (releases.length === 0) continue;
-          for (const release of releases) releaseFile.write(`${releaseCount++ === 0 ? '' : ','}${JSON.stringify(release)}`);
-          const record = {
-            ocid: ocidOf(this.settings.prefix, organization.ico, contract.record_key),
-            releases: releases.map((release) => ({ url: `${releasesUrl}#${release.id as string}`, date: release.date, tag: release.tag })),
-            compiledRelease: compiledRelease(releases),
-          };
-          recordFile.write(`${recordCount++ === 0 ? '' : ','}${JSON.stringify(record)}`);
+          // Serialised once for the organisation's packages and the platform's.
+          const process = { ocid: ocidOf(this.settings.prefix, organization.ico, contract.record_key), releases, releasesJson: releases.map((release) => JSON.stringify(release)), compiledJson: JSON.stringify(compiledRelease(releases)) };
+          own.add(process, personalData);
+          platform?.add(process, personalData);
         }
       }
-      // OCDS packages need at least one release: an organisation whose contracts are all amendments gets none.
-      if (releaseCount === 0) {
-        releaseFile.abort();
-        recordFile.abort();
-        return [];
-      }
-      releaseFile.write(']}\n');
-      recordFile.write(']}\n');
-      const writtenReleases = releaseFile.commit();
-      const writtenRecords = recordFile.commit();
-      const entry = (path: string, rows: number, written: { bytes: number; sha256: string }): ExportFileEntry => ({
-        path,
-        organization: organization.ico,
-        type: null,
-        format: 'ocds',
-        rows,
-        bytes: written.bytes,
-        sha256: written.sha256,
-        personalData,
-        generatedAt,
-      });
-      return [entry(releasesPath, releaseCount, writtenReleases), entry(recordsPath, recordCount, writtenRecords)];
+      return own.commit();
     } catch (error) {
-      releaseFile.abort();
-      recordFile.abort();
+      own.abort();
       throw error;
     }
+  }
+}
+
+/**
+ * A release package and its record package, streamed process by process (a package is one JSON document, so
+ * releases are written between its head and tail), and committed or abandoned together.
+ */
+class PackagePair {
+  readonly releasesUrl: string;
+  private readonly releasesPath: string;
+  private readonly recordsPath: string;
+  private readonly releaseFile: AtomicFile;
+  private readonly recordFile: AtomicFile;
+  private releaseCount = 0;
+  private recordCount = 0;
+  private personalData = false;
+
+  constructor(
+    directory: string,
+    private readonly organizationIco: string | null,
+    private readonly generatedAt: string,
+    baseUrl: string,
+    publisher: { publisherName: string; publisherIco: string | null },
+  ) {
+    this.releasesPath = ocdsPath(organizationIco, 'releases');
+    this.recordsPath = ocdsPath(organizationIco, 'records');
+    this.releasesUrl = `${baseUrl}/otevrena-data/soubory/${this.releasesPath}`;
+    const head = (path: string) => JSON.stringify(packageMeta({ uri: `${baseUrl}/otevrena-data/soubory/${path}`, publishedDate: generatedAt, ...publisher })).slice(0, -1);
+    this.releaseFile = new AtomicFile(join(directory, this.releasesPath));
+    this.recordFile = new AtomicFile(join(directory, this.recordsPath));
+    this.releaseFile.write(`${head(this.releasesPath)},"releases":[`);
+    this.recordFile.write(`${head(this.recordsPath)},"packages":[${JSON.stringify(this.releasesUrl)}],"records":[`);
+  }
+
+  /** One contracting process: its releases, and its record pointing at them in this pair's release package. */
+  add(process: { ocid: string; releases: Array<Record<string, unknown>>; releasesJson: string[]; compiledJson: string }, personalData: boolean): void {
+    for (const release of process.releasesJson) this.releaseFile.write(`${this.releaseCount++ === 0 ? '' : ','}${release}`);
+    const releases = process.releases.map((release) => ({ url: `${this.releasesUrl}#${release.id as string}`, date: release.date, tag: release.tag }));
+    const record = `{"ocid":${JSON.stringify(process.ocid)},"releases":${JSON.stringify(releases)},"compiledRelease":${process.compiledJson}}`;
+    this.recordFile.write(`${this.recordCount++ === 0 ? '' : ','}${record}`);
+    this.personalData ||= personalData;
+  }
+
+  /** Commits both packages; with no release (OCDS packages need at least one) both are abandoned. */
+  commit(): ExportFileEntry[] {
+    if (this.releaseCount === 0) {
+      this.abort();
+      return [];
+    }
+    this.releaseFile.write(']}\n');
+    this.recordFile.write(']}\n');
+    const writtenReleases = this.releaseFile.commit();
+    const writtenRecords = this.recordFile.commit();
+    const entry = (path: string, rows: number, written: { bytes: number; sha256: string }): ExportFileEntry => ({
+      path,
+      organization: this.organizationIco,
+      type: null,
+      format: 'ocds',
+      rows,
+      bytes: written.bytes,
+      sha256: written.sha256,
+      personalData: this.personalData,
+      generatedAt: this.generatedAt,
+    });
+    return [entry(this.releasesPath, this.releaseCount, writtenReleases), entry(this.recordsPath, this.recordCount, writtenRecords)];
+  }
+
+  abort(): void {
+    this.releaseFile.abort();
+    this.recordFile.abort();
   }
 }
 
