@@ -130,19 +130,22 @@ class PostingsBuilder {
   private readonly wordIds = new Map<string, number>();
   private words: string[] = [];
   private lastOrdinal = new Int32Array(1024).fill(-1);
-  // Pairs in fixed chunks rather than arrays grown by doubling: at a million records (twenty million pairs) doubling
-  // left up to half the capacity unused and briefly held the old and the new copy at once.
+  // Pairs in chunks of a fixed size rather than in arrays grown by doubling: at a million records (twenty million
+  // pairs) doubling left up to half the capacity unused and briefly held the old and the new copy at once.
   private pairWord: Array<Int32Array<ArrayBuffer> | null> = [];
   private pairOrdinal: Array<Int32Array<ArrayBuffer> | null> = [];
   private pairPosition: Array<Uint16Array<ArrayBuffer> | null> | null;
   private pairs = 0;
   private readonly chunkLength: number;
   private readonly firstLength: number;
+  private closed = false;
+  private built = false;
 
   constructor(
     withPositions: boolean,
     private readonly chunkBits = PAIR_CHUNK_BITS,
   ) {
+    if (!Number.isInteger(chunkBits) || chunkBits < 4 || chunkBits > 24) throw new RangeError(`pair chunk bits ${chunkBits} outside 4–24`);
     this.pairPosition = withPositions ? [] : null;
     this.chunkLength = 1 << chunkBits;
     this.firstLength = Math.min(FIRST_CHUNK_LENGTH, this.chunkLength >>> 2);
@@ -150,6 +153,7 @@ class PostingsBuilder {
 
   /** Adds a word of a document; only its first occurrence in the document counts. */
   add(word: string, ordinal: number, position: number): void {
+    if (this.closed) throw new Error('a word added to a closed postings builder');
     let id = this.wordIds.get(word);
     if (id === undefined) {
       id = this.words.length;
@@ -168,11 +172,12 @@ class PostingsBuilder {
     this.lastOrdinal[id] = ordinal;
     const chunk = this.pairs >>> this.chunkBits;
     const at = this.pairs & (this.chunkLength - 1);
-    // A chunk starts small and doubles up to its full size, so that a small index allocates little.
+    // The first chunk starts small and doubles up to its full size, so that a small index allocates little.
     if (at === 0) {
-      this.pairWord.push(new Int32Array(this.firstLength));
-      this.pairOrdinal.push(new Int32Array(this.firstLength));
-      this.pairPosition?.push(new Uint16Array(this.firstLength));
+      const length = chunk === 0 ? this.firstLength : this.chunkLength;
+      this.pairWord.push(new Int32Array(length));
+      this.pairOrdinal.push(new Int32Array(length));
+      this.pairPosition?.push(new Uint16Array(length));
     } else if (at === this.pairWord[chunk]!.length) {
       this.pairWord[chunk] = grow(this.pairWord[chunk]!);
       this.pairOrdinal[chunk] = grow(this.pairOrdinal[chunk]!);
@@ -184,17 +189,21 @@ class PostingsBuilder {
     this.pairs++;
   }
 
-  /**
-   * Builds the postings in steps: at each `yield` the caller may let other work run (a server answers requests
-   * in between), since sorting two million words and placing twenty million postings take seconds in all.
-   */
   /** Lets go of what only adding needs (the lookup map is the largest object of a build); no word can be added after. */
   close(): void {
+    this.closed = true;
     this.wordIds.clear();
     this.lastOrdinal = new Int32Array(0);
   }
 
+  /**
+   * Builds the postings in steps: at each `yield` the caller may let other work run (a server answers requests
+   * in between), since sorting two million words and placing twenty million postings take seconds in all.
+   * Once only: placed pairs are let go.
+   */
   *build(): Generator<void, Postings> {
+    if (this.built) throw new Error('postings built twice');
+    this.built = true;
     this.close();
     const words = this.words;
     // Sorted in buckets by the first two characters (their order is the strings' order), one bucket at a time.
@@ -913,12 +922,12 @@ function dateNumber(date: string): number {
   return Number(date.slice(0, 4)) * 10000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10));
 }
 
-/** Builds a SearchIndex from documents given one by one (e.g. page by page from the database). */
 export interface SearchIndexBuildOptions {
   /** Pairs per chunk while building, as a power of two; tests make it small to cross chunk boundaries. */
   pairChunkBits?: number;
 }
 
+/** Builds a SearchIndex from documents given one by one (e.g. page by page from the database). */
 export class SearchIndexBuilder {
   private readonly index = new SearchIndex();
   private readonly text: PostingsBuilder;
