@@ -79,6 +79,6 @@ export function createContext(config: Config, db: Db, logger: Logger, mailer: Ma
   const audit = new AuditService(new AuditRepository(db.kysely));
   const attachments = new AttachmentService(new AttachmentRepository(db.kysely), config.attachmentDir);
   const drafts = new DraftService(new DraftRepository(db.kysely));
-  const workspace = new WorkspaceService(new WorkspaceRepository(db.kysely), { organizations, register, publishing, jobs, tables: tableImport, isdoc: isdocImport, registerImport, harvest, audit, attachments, drafts, logger });
+  const workspace = new WorkspaceService(new WorkspaceRepository(db.kysely), { organizations, register, publishing, jobs, tables: tableImport, isdoc: isdocImport, registerImport, harvest, audit, attachments, drafts, accounts, logger });
   return { config, db, logger, organizations, register, search, tokens, publishing, registerImport, jobs, tableImport, isdocImport, harvest, exports, catalog, ocdsImport, accounts, audit, attachments, drafts, workspace };
 }

@@ -65,8 +65,13 @@ export class AccountService {
     return row ? { id: row.id, email: row.email, name: row.name, isPlatformAdmin: row.is_platform_admin === 1 } : undefined;
   }
 
-  async grant(user: User, organization: Organization, role: string, includeSubordinates: boolean): Promise<void> {
+  /** Throws unless `role` is one an organisation's member can have. */
+  async grantable(role: string): Promise<void> {
     if (!(ROLES as readonly string[]).includes(role)) throw new AppError('validation_failed', 'Role musí být správce organizace nebo editor.', `unknown role ${role}`);
+  }
+
+  async grant(user: User, organization: Organization, role: string, includeSubordinates: boolean): Promise<void> {
+    await this.grantable(role);
     await this.repository.upsertMembership({ userId: user.id, organizationId: organization.id, role, includeSubordinates, now: nowUtc() });
   }
 

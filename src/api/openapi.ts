@@ -30,6 +30,9 @@ import {
   harvestSourceBody,
   harvestSourceSchema,
   harvestSourceListSchema,
+  memberBody,
+  memberSchema,
+  memberListSchema,
 } from './schemas.ts';
 
 type Json = Record<string, unknown>;
@@ -140,6 +143,9 @@ export function buildOpenApi(baseUrl: string): Json {
         HarvestSourceRequest: jsonSchema(harvestSourceBody),
         HarvestSource: jsonSchema(harvestSourceSchema),
         HarvestSourceList: jsonSchema(harvestSourceListSchema),
+        MemberRequest: jsonSchema(memberBody),
+        Member: jsonSchema(memberSchema),
+        MemberList: jsonSchema(memberListSchema),
       },
     },
     paths: withRateLimit({
@@ -325,6 +331,32 @@ export function buildOpenApi(baseUrl: string): Json {
           security: [{ bearer: [] }],
           parameters: [pathParam('ico', 'IČO organizace'), pathParam('id', 'Číslo adresy')],
           responses: { '204': { description: 'Vypnuto' }, ...errorResponses('unauthorized', 'forbidden', 'not_found') },
+        },
+      },
+      '/api/v1/organizations/{ico}/members': {
+        get: {
+          summary: 'Lidé s rolí v organizaci (token, který smí spravovat uživatele)',
+          operationId: 'listMembers',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace')],
+          responses: { '200': ok('Lidé a jejich role', 'MemberList'), ...notModified, ...errorResponses('unauthorized', 'forbidden', 'not_found') },
+        },
+        post: {
+          summary: 'Přidělit roli; nová adresa dostane účet a jednorázový odkaz k přihlášení e-mailem',
+          operationId: 'addMember',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace')],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/MemberRequest' } } } },
+          responses: { '201': ok('Člověk a jeho role', 'Member'), ...errorResponses('bad_request', 'unauthorized', 'forbidden', 'not_found', 'validation_failed') },
+        },
+      },
+      '/api/v1/organizations/{ico}/members/{userId}': {
+        delete: {
+          summary: 'Odebrat roli v organizaci (účet i auditní záznam zůstávají)',
+          operationId: 'removeMember',
+          security: [{ bearer: [] }],
+          parameters: [pathParam('ico', 'IČO organizace'), pathParam('userId', 'Číslo uživatele')],
+          responses: { '204': { description: 'Role je odebrána' }, ...errorResponses('unauthorized', 'forbidden', 'not_found') },
         },
       },
       '/api/v1/parties/{ico}': {

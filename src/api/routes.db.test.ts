@@ -251,3 +251,45 @@ describe('organisations', () => {
     await expect(ctx.organizations.create({ ico: '12345678', name: 'X', kind: 'obec' })).rejects.toMatchObject({ code: 'validation_failed' });
   });
 });
+
+describe('people and roles through the API', () => {
+  const send = (method: string, path: string, token: string, body?: unknown) =>
+    app.request(path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+  it('lets only a token allowed to manage members grant and revoke roles, audited as that token', async () => {
+    const organization = await makeOrganization(ctx);
+    const publishing = await ctx.tokens.create(organization, 'účetnictví');
+    const managing = await ctx.tokens.create(organization, 'personalistika', { mayManageMembers: true });
+    const members = `/api/v1/organizations/${organization.ico}/members`;
+
+    const refused = await send('POST', members, publishing.token, { email: 'vetrelec@example.cz', role: 'admin' });
+    expect(refused.status).toBe(403);
+    expect((await readJson(refused)).error.code).toBe('forbidden');
+    expect(await ctx.accounts.findByEmail('vetrelec@example.cz')).toBeUndefined();
+    expect((await send('GET', members, publishing.token)).status).toBe(403);
+
+    const email = `referentka-${organization.ico}@example.cz`;
+    const added = await send('POST', members, managing.token, { email, jmeno: 'Jana Referentová', role: 'editor' });
+    expect(added.status).toBe(201);
+    const member = await readJson(added);
+    expect(member).toMatchObject({ email, jmeno: 'Jana Referentová', role: 'editor', podrizene: false, hesloNastaveno: false });
+    const listed = await readJson(await send('GET', members, managing.token));
+    expect(listed.items.map((m: { email: string; role: string }) => `${m.email}:${m.role}`)).toEqual([`${email}:editor`]);
+
+    // The same address again changes the role; an unknown role, a role over subordinates and a bad body are refused.
+    expect((await send('POST', members, managing.token, { email, role: 'admin' })).status).toBe(201);
+    expect((await readJson(await send('GET', members, managing.token))).items[0].role).toBe('admin');
+    expect((await send('POST', members, managing.token, { email, role: 'vlastnik' })).status).toBe(422);
+    expect((await send('POST', members, managing.token, { email: `jiny-${email}`, role: 'editor', podrizene: true })).status).toBe(403);
+    expect(await ctx.accounts.findByEmail(`jiny-${email}`)).toBeUndefined();
+
+    expect((await send('DELETE', `${members}/${member.id}`, publishing.token)).status).toBe(403);
+    expect((await send('DELETE', `${members}/${member.id}`, managing.token)).status).toBe(204);
+    expect((await readJson(await send('GET', members, managing.token))).items).toEqual([]);
+    expect((await send('DELETE', `${members}/${member.id}`, managing.token)).status).toBe(404);
+
+    const audit = await ctx.audit.list(organization.id, { limit: 20 });
+    const actions = audit.items.map((entry: { action: string; actor: string }) => `${entry.action} ${entry.actor}`);
+    expect(actions).toEqual(expect.arrayContaining([`user.created token ${managing.id}`, `member.granted token ${managing.id}`, `member.revoked token ${managing.id}`]));
+  });
+});

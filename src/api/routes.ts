@@ -13,7 +13,7 @@ import { decimalToHalere } from '../shared/money.ts';
 import { searchTokens } from '../shared/text.ts';
 import { formatFromContentType, type InputFormat } from '../publishing/input.ts';
 import { apiDetail, apiListItem, apiOrganization, recordPath } from './present.ts';
-import { attachmentQuery, auditListQuery, changeSchema, changesQuery, draftBody, harvestSourceBody, organizationListItemSchema, organizationListQuery, publishQuery, recordListItemSchema, recordListQuery, uploadQuery, withdrawBody } from './schemas.ts';
+import { attachmentQuery, auditListQuery, changeSchema, changesQuery, draftBody, harvestSourceBody, memberBody, organizationListItemSchema, organizationListQuery, publishQuery, recordListItemSchema, recordListQuery, uploadQuery, withdrawBody } from './schemas.ts';
 import type { Actor } from '../audit/rules.ts';
 import type { Organization } from '../organizations/service.ts';
 import type { Draft } from '../drafts/service.ts';
@@ -193,14 +193,14 @@ export function apiRoutes(ctx: AppContext): Hono {
   });
 
   /** Resolves the organisation in the path and checks that the bearer token may act for it. */
-  const authorizeWrite = async (c: Context): Promise<{ organization: Organization; tokenId: number; actor: Actor }> => {
+  const authorizeWrite = async (c: Context): Promise<{ organization: Organization; tokenId: number; actor: Actor; mayManageMembers: boolean }> => {
     const auth = await ctx.tokens.authenticate(bearerToken(c));
     const organization = await ctx.organizations.getByIco(c.req.param('ico')!);
     if (auth.organizationId !== organization.id) {
       throw new AppError('forbidden', 'Token patří jiné organizaci; za tuto organizaci publikovat nemůže.', `token ${auth.tokenId} may not write for ${organization.ico}`);
     }
     const actor: Actor = { kind: 'token', tokenId: auth.tokenId, organizationId: organization.id, label: `token ${auth.tokenId}`, ip: clientIp(c) };
-    return { organization, tokenId: auth.tokenId, actor };
+    return { organization, tokenId: auth.tokenId, actor, mayManageMembers: auth.mayManageMembers };
   };
 
   const readJson = async <T extends z.ZodType>(c: Context, schema: T, what: string): Promise<z.output<T>> => {
@@ -351,6 +351,34 @@ export function apiRoutes(ctx: AppContext): Hono {
     const { organization, actor } = await authorizeWrite(c);
     await ctx.harvest.removeSource(organization, Number(c.req.param('id')));
     await ctx.audit.record(actor, 'harvest.removed', { organizationId: organization.id, target: `zdroj ${c.req.param('id')}` });
+    return c.body(null, 204);
+  });
+
+  const authorizeMembers = async (c: Context): Promise<{ organization: Organization; actor: Actor }> => {
+    const { organization, actor, tokenId, mayManageMembers } = await authorizeWrite(c);
+    if (!mayManageMembers) {
+      throw new AppError('forbidden', 'Tento token nesmí spravovat uživatele; správce organizace k tomu vytvoří token se zaškrtnutou volbou „Smí spravovat uživatele organizace“.', `token ${tokenId} may not manage members`);
+    }
+    return { organization, actor };
+  };
+  const memberJson = (m: { id: number; email: string; name: string; role: string; includeSubordinates: boolean; hasPassword: boolean }) => ({ id: m.id, email: m.email, jmeno: m.name, role: m.role, podrizene: m.includeSubordinates, hesloNastaveno: m.hasPassword });
+
+  api.get('/v1/organizations/:ico/members', async (c) => {
+    const { organization } = await authorizeMembers(c);
+    return c.json({ items: (await ctx.accounts.members(organization)).map(memberJson) });
+  });
+
+  api.post('/v1/organizations/:ico/members', limitSmallBody, async (c) => {
+    const { organization, actor } = await authorizeMembers(c);
+    const body = await readJson(c, memberBody, 'email, nepovinné jmeno, role admin nebo editor, nepovinně podrizene');
+    const added = await ctx.workspace.addMember(actor, { kind: 'token' }, organization, { email: body.email, name: body.jmeno, role: body.role, includeSubordinates: body.podrizene ?? false });
+    const member = (await ctx.accounts.members(organization)).find((m) => m.id === added.userId)!;
+    return c.json(memberJson(member), 201);
+  });
+
+  api.delete('/v1/organizations/:ico/members/:userId', async (c) => {
+    const { organization, actor } = await authorizeMembers(c);
+    await ctx.workspace.removeMember(actor, organization, Number(c.req.param('userId')) || 0);
     return c.body(null, 204);
   });
 

@@ -269,3 +269,21 @@ export const harvestSourceBody = z.strictObject({ url: z.string().url(), typ: z.
 
 export const harvestSourceSchema = z.object({ id: z.number().int(), url: z.string(), typ: z.string().nullable(), aktivni: z.boolean(), vytvoreno: z.string() });
 export const harvestSourceListSchema = z.object({ items: z.array(harvestSourceSchema) });
+
+/** A person's role in an organisation: `admin` administers it (people, tokens, harvest), `editor` publishes. */
+export const memberBody = z.strictObject({
+  email: z.string().min(3).max(320),
+  jmeno: z.string().max(200).optional(),
+  role: z.enum(['admin', 'editor']),
+  podrizene: z.boolean().optional(),
+});
+
+export const memberSchema = z.object({
+  id: z.number().int(),
+  email: z.string(),
+  jmeno: z.string(),
+  role: z.enum(['admin', 'editor']),
+  podrizene: z.boolean(),
+  hesloNastaveno: z.boolean(),
+});
+export const memberListSchema = z.object({ items: z.array(memberSchema) });

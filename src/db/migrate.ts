@@ -11,6 +11,7 @@ import * as m0008 from './migrations/2026-11-27-0008-workspace.ts';
 import * as m0009 from './migrations/2026-11-27-0009-attachment-owners.ts';
 import * as m0010 from './migrations/2026-11-27-0010-organization-updates.ts';
 import * as m0011 from './migrations/2026-11-27-0011-register-marks.ts';
+import * as m0012 from './migrations/2026-11-27-0012-token-member-scope.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: DialectName): Promise<void> };
 
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-27-0009-attachment-owners': m0009,
   '2026-11-27-0010-organization-updates': m0010,
   '2026-11-27-0011-register-marks': m0011,
+  '2026-11-27-0012-token-member-scope': m0012,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {

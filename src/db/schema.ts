@@ -24,6 +24,8 @@ export interface ApiTokensTable {
   created_at: string;
   revoked_at: string | null;
   last_used_at: string | null;
+  /** 1: the token may grant and revoke roles in its organisation. */
+  may_manage_members: Generated<number>;
 }
 
 export interface RecordsTable {

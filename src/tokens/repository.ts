@@ -4,10 +4,10 @@ import type { Database } from '../db/schema.ts';
 export class TokenRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(organizationId: number, tokenHash: string, label: string, now: string): Promise<number> {
+  async insert(organizationId: number, tokenHash: string, label: string, now: string, mayManageMembers: boolean): Promise<number> {
     const row = await this.db
       .insertInto('api_tokens')
-      .values({ organization_id: organizationId, token_hash: tokenHash, label, created_at: now, revoked_at: null, last_used_at: null })
+      .values({ organization_id: organizationId, token_hash: tokenHash, label, created_at: now, revoked_at: null, last_used_at: null, may_manage_members: mayManageMembers ? 1 : 0 })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -16,7 +16,7 @@ export class TokenRepository {
   findActiveByHash(tokenHash: string) {
     return this.db
       .selectFrom('api_tokens')
-      .select(['id', 'organization_id'])
+      .select(['id', 'organization_id', 'may_manage_members'])
       .where('token_hash', '=', tokenHash)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
@@ -34,7 +34,7 @@ export class TokenRepository {
   listForOrganization(organizationId: number) {
     return this.db
       .selectFrom('api_tokens')
-      .select(['id', 'label', 'created_at', 'revoked_at', 'last_used_at'])
+      .select(['id', 'label', 'created_at', 'revoked_at', 'last_used_at', 'may_manage_members'])
       .where('organization_id', '=', organizationId)
       .orderBy('id')
       .execute();

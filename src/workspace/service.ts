@@ -6,6 +6,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import type { AccountService, SignedIn } from '../accounts/service.ts';
 import type { Logger } from '../shared/log.ts';
 import type { Organization, OrganizationService } from '../organizations/service.ts';
 import type { RegisterService, PublishOutcome, RecordDetail } from '../register/service.ts';
@@ -40,7 +41,18 @@ export interface WorkspaceDeps {
   audit: AuditService;
   attachments: AttachmentService;
   drafts: DraftService;
+  accounts: AccountService;
   logger: Logger;
+}
+
+/** Who grants a role: a signed-in person (their own memberships decide), or a token allowed to manage members. */
+export type Granter = { kind: 'person'; signedIn: SignedIn } | { kind: 'token' };
+
+export interface MemberInput {
+  email: string;
+  name?: string;
+  role: string;
+  includeSubordinates: boolean;
 }
 
 export type FormPublishResult = { ok: true; outcome: PublishOutcome; key: string } | { ok: false; issues: ValidationIssue[] };
@@ -194,6 +206,37 @@ export class WorkspaceService {
     const first = await Promise.race([jobId, failed.then((error) => (error === null ? jobId : Promise.reject(error)))]);
     await this.deps.audit.record(actor, 'import.started', { organizationId: organization.id, target: `import ${first}`, detail: { file: file.name, kind: UPLOAD_KIND_LABELS[kind], size: file.bytes.length } });
     return first;
+  }
+
+  /**
+   * Gives a person a role in the organisation; a new address gets an account and an e-mailed one-time sign-in link.
+   * A token never grants a role that covers subordinate organisations: it has no role of its own that could cover them.
+   */
+  async addMember(actor: Actor, granter: Granter, organization: Organization, input: MemberInput): Promise<{ userId: number; created: boolean }> {
+    const { accounts, audit } = this.deps;
+    const existing = await accounts.findByEmail(input.email);
+    if (granter.kind === 'person') {
+      await accounts.requireGrant(granter.signedIn, organization, { userId: existing?.id ?? null, role: input.role, includeSubordinates: input.includeSubordinates });
+    } else if (input.includeSubordinates) {
+      throw new AppError('forbidden', 'Roli pro podřízené organizace token přidělit nemůže; přidělí ji správce ve správě.', `token may not grant subordinates in ${organization.ico}`);
+    }
+    // The role is checked before an account is created, so that a refused grant leaves no account behind.
+    await accounts.grantable(input.role);
+    const user = existing ?? (await accounts.createUser({ email: input.email, name: input.name ?? '' }));
+    if (!existing) await audit.record(actor, 'user.created', { organizationId: organization.id, target: user.email });
+    await accounts.grant(user, organization, input.role, input.includeSubordinates);
+    await audit.record(actor, 'member.granted', { organizationId: organization.id, target: user.email, detail: { role: input.role, subordinates: input.includeSubordinates } });
+    if (!existing) await accounts.invite(user, granter.kind === 'person' ? granter.signedIn.user.name : `${organization.name} (API)`);
+    return { userId: user.id, created: !existing };
+  }
+
+  /** Takes a person's role in the organisation away; a person cannot take their own. */
+  async removeMember(actor: Actor, organization: Organization, userId: number): Promise<void> {
+    const member = (await this.deps.accounts.members(organization)).find((m) => m.id === userId);
+    if (!member) throw new AppError('not_found', 'Tento uživatel v organizaci žádnou roli nemá.', `user ${userId} not a member of ${organization.ico}`);
+    if (actor.kind === 'user' && actor.userId === userId) throw new AppError('forbidden', 'Svou vlastní roli odebrat nemůžete; požádejte jiného správce.', 'revoking own role');
+    await this.deps.accounts.revoke(userId, organization);
+    await this.deps.audit.record(actor, 'member.revoked', { organizationId: organization.id, target: member.email, detail: { role: member.role } });
   }
 
   async job(organization: Organization, jobId: number) {

@@ -458,7 +458,7 @@ export function MembersPage(props: Frame & { members: Array<{ id: number; email:
   );
 }
 
-export function TokensPage(props: Frame & { tokens: Array<{ id: number; label: string; created_at: string; revoked_at: string | null; last_used_at: string | null }>; newToken?: string; notice?: string }) {
+export function TokensPage(props: Frame & { tokens: Array<{ id: number; label: string; created_at: string; revoked_at: string | null; last_used_at: string | null; may_manage_members: number }>; newToken?: string; notice?: string }) {
   const o = props.organization;
   return (
     <WsLayout title="Tokeny API" {...props} current={`${base(o)}/tokeny`}>
@@ -481,6 +481,13 @@ export function TokensPage(props: Frame & { tokens: Array<{ id: number; label: s
           <label for="t-nazev">Název tokenu (k čemu slouží)</label>
           <input id="t-nazev" name="nazev" required />
         </p>
+        <p>
+          <input type="checkbox" id="t-uzivatele" name="uzivatele" value="1" aria-describedby="t-uzivatele-pomoc" /> <label for="t-uzivatele">Smí spravovat uživatele organizace</label>
+          <br />
+          <span id="t-uzivatele-pomoc" class="muted">
+            Jen pro token, který přiděluje a odebírá role (např. napojení na personální systém). Kdo by takový token získal, mohl by si přidělit roli správce.
+          </span>
+        </p>
         <button type="submit">Vytvořit token</button>
       </form>
       <h2>Tokeny</h2>
@@ -490,7 +497,7 @@ export function TokensPage(props: Frame & { tokens: Array<{ id: number; label: s
         <ul>
           {props.tokens.map((t) => (
             <li>
-              {t.label} <span class="muted">(vytvořen {formatTimestamp(t.created_at)}{t.last_used_at ? `, naposledy použit ${formatTimestamp(t.last_used_at)}` : ''})</span>{' '}
+              {t.label} <span class="muted">(vytvořen {formatTimestamp(t.created_at)}{t.last_used_at ? `, naposledy použit ${formatTimestamp(t.last_used_at)}` : ''}{t.may_manage_members === 1 ? ', smí spravovat uživatele' : ''})</span>{' '}
               {t.revoked_at ? (
                 <span>zrušen {formatTimestamp(t.revoked_at)}</span>
               ) : (

@@ -513,15 +513,7 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     const form = await c.req.parseBody();
     const organization = c.get('organization');
     try {
-      const existing = await ctx.accounts.findByEmail(text(form.email));
-      const role = text(form.role) || 'editor';
-      await ctx.accounts.requireGrant(signedIn(c), organization, { userId: existing?.id ?? null, role, includeSubordinates: form.podrizene === '1' });
-      const user = existing ?? (await ctx.accounts.createUser({ email: text(form.email), name: text(form.jmeno) }));
-      const isNew = !existing;
-      if (isNew) await ctx.audit.record(actor(c), 'user.created', { organizationId: organization.id, target: user.email });
-      await ctx.accounts.grant(user, organization, role, form.podrizene === '1');
-      await ctx.audit.record(actor(c), 'member.granted', { organizationId: organization.id, target: user.email, detail: { role, subordinates: form.podrizene === '1' } });
-      if (isNew) await ctx.accounts.invite(user, signedIn(c).user.name);
+      await ctx.workspace.addMember(actor(c), { kind: 'person', signedIn: signedIn(c) }, organization, { email: text(form.email), name: text(form.jmeno), role: text(form.role) || 'editor', includeSubordinates: form.podrizene === '1' });
       return c.redirect(orgPath(c, '/uzivatele?hotovo=uzivatel'), 303);
     } catch (error) {
       if (error instanceof AppError && error.status < 500) return membersPage(c, { error: error.userMessage }, error.status);
@@ -529,13 +521,7 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     }
   });
   ws.post('/:ico/uzivatele/:userId/odebrat', async (c) => {
-    const organization = c.get('organization');
-    const userId = Number(c.req.param('userId'));
-    const member = (await ctx.accounts.members(organization)).find((m) => m.id === userId);
-    if (!member) throw new AppError('not_found', 'Tento uživatel v organizaci žádnou roli nemá.', `user ${userId} not a member of ${organization.ico}`);
-    if (userId === signedIn(c).user.id) throw new AppError('forbidden', 'Svou vlastní roli odebrat nemůžete; požádejte jiného správce.', 'revoking own role');
-    await ctx.accounts.revoke(userId, organization);
-    await ctx.audit.record(actor(c), 'member.revoked', { organizationId: organization.id, target: member.email, detail: { role: member.role } });
+    await ctx.workspace.removeMember(actor(c), c.get('organization'), Number(c.req.param('userId')));
     return c.redirect(orgPath(c, '/uzivatele?hotovo=odebrano'), 303);
   });
 
@@ -544,8 +530,9 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
   ws.post('/:ico/tokeny', async (c) => {
     const form = await c.req.parseBody();
     const organization = c.get('organization');
-    const created = await ctx.tokens.create(organization, text(form.nazev));
-    await ctx.audit.record(actor(c), 'token.created', { organizationId: organization.id, target: `token ${created.id}`, detail: { label: text(form.nazev).trim() } });
+    const mayManageMembers = form.uzivatele === '1';
+    const created = await ctx.tokens.create(organization, text(form.nazev), { mayManageMembers });
+    await ctx.audit.record(actor(c), 'token.created', { organizationId: organization.id, target: `token ${created.id}`, detail: { label: text(form.nazev).trim(), mayManageMembers } });
     // The token is shown once, in the answer to this post, and never stored in the clear.
     return tokensPage(c, { newToken: created.token });
   });

@@ -294,6 +294,17 @@ describe('one organisation kept from another', () => {
     expect((await ctx.accounts.members(townA)).find((m) => m.id === me.id)).toMatchObject({ role: 'admin', includeSubordinates: false });
   });
 
+  it('creates a token that may manage people only when the admin ticks it, and says so in the list', async () => {
+    await adminA.get(`/sprava/${townA.ico}/tokeny`);
+    expect((await adminA.post(`/sprava/${townA.ico}/tokeny`, { nazev: 'jen publikace' })).status).toBe(200);
+    const page = await adminA.post(`/sprava/${townA.ico}/tokeny`, { nazev: 'personalistika', uzivatele: '1' });
+    const token = /<code>(om_[^<]+)<\/code>/.exec(await page.text())![1]!;
+    expect((await ctx.tokens.authenticate(token)).mayManageMembers).toBe(true);
+    const tokens = await ctx.tokens.list(townA);
+    expect(tokens.filter((t) => t.label === 'jen publikace' || t.label === 'personalistika').map((t) => `${t.label}:${t.may_manage_members}`)).toEqual(['jen publikace:0', 'personalistika:1']);
+    expect((await adminA.get(`/sprava/${townA.ico}/tokeny`)).html).toContain('personalistika <span class="muted">(vytvořen');
+  });
+
   it('lets the town’s admin change and clear its settings, audited', async () => {
     await adminA.get(`/sprava/${townA.ico}/nastaveni`);
     const save = (fields: Record<string, string>) => adminA.post(`/sprava/${townA.ico}/nastaveni`, { nazev: 'Město A', druh: 'obec', ...fields });
