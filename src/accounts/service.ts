@@ -66,12 +66,12 @@ export class AccountService {
   }
 
   /** Throws unless `role` is one an organisation's member can have. */
-  async grantable(role: string): Promise<void> {
+  requireRole(role: string): void {
     if (!(ROLES as readonly string[]).includes(role)) throw new AppError('validation_failed', 'Role musí být správce organizace nebo editor.', `unknown role ${role}`);
   }
 
   async grant(user: User, organization: Organization, role: string, includeSubordinates: boolean): Promise<void> {
-    await this.grantable(role);
+    this.requireRole(role);
     await this.repository.upsertMembership({ userId: user.id, organizationId: organization.id, role, includeSubordinates, now: nowUtc() });
   }
 

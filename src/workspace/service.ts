@@ -221,7 +221,7 @@ export class WorkspaceService {
       throw new AppError('forbidden', 'Roli pro podřízené organizace token přidělit nemůže; přidělí ji správce ve správě.', `token may not grant subordinates in ${organization.ico}`);
     }
     // The role is checked before an account is created, so that a refused grant leaves no account behind.
-    await accounts.grantable(input.role);
+    accounts.requireRole(input.role);
     const user = existing ?? (await accounts.createUser({ email: input.email, name: input.name ?? '' }));
     if (!existing) await audit.record(actor, 'user.created', { organizationId: organization.id, target: user.email });
     await accounts.grant(user, organization, input.role, input.includeSubordinates);
