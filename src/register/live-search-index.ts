@@ -106,7 +106,7 @@ export class LiveSearchIndex {
         await yieldToRequests();
       }
       // Loading leaves hundreds of MB of garbage. Collected once before the postings are allocated (one pause of the
-      // event loop per build), it lowered the peak at 900,002 records from ~890 MB to 800–870 MB.
+      // event loop per build), it lowered the peak at 900,002 records from ~890 MB to 825–900 MB.
       builder.close();
       collectGarbage();
       const index = await stepwise(builder.finish());

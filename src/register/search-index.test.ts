@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SearchIndex, type IndexDocument } from './search-index.ts';
+import { drain, SearchIndex, SearchIndexBuilder, type IndexDocument } from './search-index.ts';
 import { RED_FLAG_CODES } from './red-flags.ts';
 import type { RecordListFilter, RecordSearchSort } from './repository.ts';
 
@@ -111,12 +111,11 @@ function randomFilter(next: () => number): RecordListFilter {
 const SORTS: RecordSearchSort[] = ['relevance', 'date_desc', 'date_asc', 'amount_desc', 'amount_asc'];
 
 describe('the in-memory search index', () => {
-  // Chunks of 2^5 pairs: the build then grows chunks (from 8 pairs) and crosses from one to the next many times.
-  it.each([{ chunks: 'default', pairChunkBits: undefined }, { chunks: 'of 32 pairs', pairChunkBits: 5 }])('answers every filter, facet and order as the SQL search does, also after additions, corrections and withdrawals (build chunks $chunks)', ({ pairChunkBits }) => {
+  it('answers every filter, facet and order as the SQL search does, also after additions, corrections and withdrawals', () => {
     const next = random(20261127);
     const live = new Map<number, IndexDocument>();
     for (let n = 1; n <= 300; n++) live.set(sparseId(n), makeDocument(sparseId(n), next));
-    const index = SearchIndex.build(live.values(), { pairChunkBits });
+    const index = SearchIndex.build(live.values());
     // Later changes: new records, corrections of indexed and of recent records, withdrawals.
     for (let step = 0; step < 150; step++) {
       const roll = next();
@@ -146,6 +145,16 @@ describe('the in-memory search index', () => {
     // Whole results in order (the downloads): the full sort, not the page heap.
     const everything = index.query({}, 'date_desc', 0, 100_000);
     expect(everything.ids).toEqual(reference(documents, {}, 'date_desc').sorted);
+  });
+
+  it('refuses a document after the builder was closed, and a second build', () => {
+    const next = random(7);
+    const builder = new SearchIndexBuilder();
+    builder.add(makeDocument(1, next));
+    builder.close();
+    expect(() => builder.add(makeDocument(2, next))).toThrow(/closed/);
+    expect(drain(builder.finish()).documentCount).toBe(1);
+    expect(() => drain(builder.finish())).toThrow(/twice/);
   });
 
   it('matches a party IČO exactly and word prefixes only at word starts', () => {

@@ -41,9 +41,8 @@ const QUALITIES = ['A', 'B', 'C'] as const;
 /** Marks an IČO in the party vocabulary, so that it never meets a name word. */
 const ICO_MARK = '\u0001';
 const NO_AMOUNT = Number.NaN;
-/** Pairs per chunk of a PostingsBuilder, and so placed between two yields of a build (about 10 ms). */
-const PAIR_CHUNK_BITS = 20;
-const FIRST_CHUNK_LENGTH = 1 << 12;
+/** Postings placed between two yields of a build (about 20 ms). */
+const PLACED_PER_STEP = 2_000_000;
 const ATTACHMENT_BIT = 1 << 30;
 const FLAG_BITS = ATTACHMENT_BIT - 1;
 
@@ -130,25 +129,15 @@ class PostingsBuilder {
   private readonly wordIds = new Map<string, number>();
   private words: string[] = [];
   private lastOrdinal = new Int32Array(1024).fill(-1);
-  // Pairs in chunks of a fixed size rather than in arrays grown by doubling: at a million records (twenty million
-  // pairs) doubling left up to half the capacity unused and briefly held the old and the new copy at once.
-  private pairWord: Array<Int32Array<ArrayBuffer> | null> = [];
-  private pairOrdinal: Array<Int32Array<ArrayBuffer> | null> = [];
-  private pairPosition: Array<Uint16Array<ArrayBuffer> | null> | null;
+  private pairWord = new Int32Array(1 << 16);
+  private pairOrdinal = new Int32Array(1 << 16);
+  private pairPosition: Uint16Array<ArrayBuffer> | null;
   private pairs = 0;
-  private readonly chunkLength: number;
-  private readonly firstLength: number;
   private closed = false;
   private built = false;
 
-  constructor(
-    withPositions: boolean,
-    private readonly chunkBits = PAIR_CHUNK_BITS,
-  ) {
-    if (!Number.isInteger(chunkBits) || chunkBits < 4 || chunkBits > 24) throw new RangeError(`pair chunk bits ${chunkBits} outside 4–24`);
-    this.pairPosition = withPositions ? [] : null;
-    this.chunkLength = 1 << chunkBits;
-    this.firstLength = Math.min(FIRST_CHUNK_LENGTH, this.chunkLength >>> 2);
+  constructor(withPositions: boolean) {
+    this.pairPosition = withPositions ? new Uint16Array(1 << 16) : null;
   }
 
   /** Adds a word of a document; only its first occurrence in the document counts. */
@@ -170,22 +159,14 @@ class PostingsBuilder {
     }
     if (this.lastOrdinal[id] === ordinal) return;
     this.lastOrdinal[id] = ordinal;
-    const chunk = this.pairs >>> this.chunkBits;
-    const at = this.pairs & (this.chunkLength - 1);
-    // The first chunk starts small and doubles up to its full size, so that a small index allocates little.
-    if (at === 0) {
-      const length = chunk === 0 ? this.firstLength : this.chunkLength;
-      this.pairWord.push(new Int32Array(length));
-      this.pairOrdinal.push(new Int32Array(length));
-      this.pairPosition?.push(new Uint16Array(length));
-    } else if (at === this.pairWord[chunk]!.length) {
-      this.pairWord[chunk] = grow(this.pairWord[chunk]!);
-      this.pairOrdinal[chunk] = grow(this.pairOrdinal[chunk]!);
-      if (this.pairPosition) this.pairPosition[chunk] = grow(this.pairPosition[chunk]!);
+    if (this.pairs === this.pairWord.length) {
+      this.pairWord = grow(this.pairWord);
+      this.pairOrdinal = grow(this.pairOrdinal);
+      if (this.pairPosition) this.pairPosition = grow(this.pairPosition);
     }
-    this.pairWord[chunk]![at] = id;
-    this.pairOrdinal[chunk]![at] = ordinal;
-    if (this.pairPosition) this.pairPosition[chunk]![at] = Math.min(position, 0xffff);
+    this.pairWord[this.pairs] = id;
+    this.pairOrdinal[this.pairs] = ordinal;
+    if (this.pairPosition) this.pairPosition[this.pairs] = Math.min(position, 0xffff);
     this.pairs++;
   }
 
@@ -199,7 +180,7 @@ class PostingsBuilder {
   /**
    * Builds the postings in steps: at each `yield` the caller may let other work run (a server answers requests
    * in between), since sorting two million words and placing twenty million postings take seconds in all.
-   * Once only: placed pairs are let go.
+   * Once only: the pairs are let go when placed.
    */
   *build(): Generator<void, Postings> {
     if (this.built) throw new Error('postings built twice');
@@ -240,31 +221,23 @@ class PostingsBuilder {
     // Counting sort by word rank; ordinals stay ascending within a word because pairs came in ordinal order.
     yield;
     const postingStart = new Uint32Array(words.length + 1);
-    const chunks = this.pairWord.length;
-    const chunkLength = (chunk: number) => (chunk < chunks - 1 ? this.chunkLength : this.pairs - chunk * this.chunkLength);
-    for (let chunk = 0; chunk < chunks; chunk++) {
-      const pairWord = this.pairWord[chunk]!;
-      for (let i = 0, end = chunkLength(chunk); i < end; i++) postingStart[rankOf[pairWord[i]!]! + 1]!++;
-    }
+    for (let i = 0; i < this.pairs; i++) postingStart[rankOf[this.pairWord[i]!]! + 1]!++;
     for (let rank = 0; rank < words.length; rank++) postingStart[rank + 1]! += postingStart[rank]!;
     const fill = postingStart.slice(0, words.length);
     const ordinals = new Int32Array(this.pairs);
     const positions = this.pairPosition ? new Uint16Array(this.pairs) : null;
-    // Each chunk is let go once placed, so the pairs shrink while the postings fill.
-    for (let chunk = 0; chunk < chunks; chunk++) {
+    for (let from = 0; from < this.pairs; from += PLACED_PER_STEP) {
       yield;
-      const pairWord = this.pairWord[chunk]!;
-      const pairOrdinal = this.pairOrdinal[chunk]!;
-      const pairPosition = this.pairPosition?.[chunk] ?? null;
-      for (let i = 0, end = chunkLength(chunk); i < end; i++) {
-        const at = fill[rankOf[pairWord[i]!]!]!++;
-        ordinals[at] = pairOrdinal[i]!;
-        if (positions) positions[at] = pairPosition![i]!;
+      const to = Math.min(this.pairs, from + PLACED_PER_STEP);
+      for (let i = from; i < to; i++) {
+        const at = fill[rankOf[this.pairWord[i]!]!]!++;
+        ordinals[at] = this.pairOrdinal[i]!;
+        if (positions) positions[at] = this.pairPosition![i]!;
       }
-      this.pairWord[chunk] = null;
-      this.pairOrdinal[chunk] = null;
-      if (this.pairPosition) this.pairPosition[chunk] = null;
     }
+    this.pairWord = new Int32Array(0);
+    this.pairOrdinal = new Int32Array(0);
+    if (this.pairPosition) this.pairPosition = new Uint16Array(0);
     return new Postings(vocabulary, wordStart, postingStart, ordinals, positions);
   }
 }
@@ -352,8 +325,8 @@ export class SearchIndex {
   private lastPosition = new Uint16Array(1024);
 
   /** Builds an index of these documents; later changes go through `put` and `remove`. */
-  static build(documents: Iterable<IndexDocument>, options?: SearchIndexBuildOptions): SearchIndex {
-    const builder = new SearchIndexBuilder(options);
+  static build(documents: Iterable<IndexDocument>): SearchIndex {
+    const builder = new SearchIndexBuilder();
     for (const document of documents) builder.add(document);
     return drain(builder.finish());
   }
@@ -922,23 +895,15 @@ function dateNumber(date: string): number {
   return Number(date.slice(0, 4)) * 10000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10));
 }
 
-export interface SearchIndexBuildOptions {
-  /** Pairs per chunk while building, as a power of two; tests make it small to cross chunk boundaries. */
-  pairChunkBits?: number;
-}
-
 /** Builds a SearchIndex from documents given one by one (e.g. page by page from the database). */
 export class SearchIndexBuilder {
   private readonly index = new SearchIndex();
-  private readonly text: PostingsBuilder;
-  private readonly party: PostingsBuilder;
-
-  constructor(options: SearchIndexBuildOptions = {}) {
-    this.text = new PostingsBuilder(true, options.pairChunkBits);
-    this.party = new PostingsBuilder(false, options.pairChunkBits);
-  }
+  private readonly text = new PostingsBuilder(true);
+  private readonly party = new PostingsBuilder(false);
+  private closed = false;
 
   add(document: IndexDocument): void {
+    if (this.closed) throw new Error('a document added to a closed search index builder');
     const ordinal = SearchIndex.appendTo(this.index, document);
     eachWord(document.searchText, (word, position) => this.text.add(word, ordinal, position));
     for (const p of document.parties) {
@@ -952,6 +917,7 @@ export class SearchIndexBuilder {
    * postings have not been allocated yet.
    */
   close(): void {
+    this.closed = true;
     this.text.close();
     this.party.close();
   }
