@@ -88,9 +88,9 @@ export class OcdsExporter {
           });
           if (releases.length === 0) continue;
           // Serialised once for the organisation's packages and the platform's.
-          const process = { ocid: ocidOf(this.settings.prefix, organization.ico, contract.record_key), releases, releasesJson: releases.map((release) => JSON.stringify(release)), compiledJson: JSON.stringify(compiledRelease(releases)) };
-          own.add(process, personalData);
-          platform?.add(process, personalData);
+          const contracting = { ocid: ocidOf(this.settings.prefix, organization.ico, contract.record_key), releases, releasesJson: releases.map((release) => JSON.stringify(release)), compiledJson: JSON.stringify(compiledRelease(releases)) };
+          own.add(contracting, personalData);
+          platform?.add(contracting, personalData);
         }
       }
       return own.commit();
@@ -133,10 +133,10 @@ class PackagePair {
   }
 
   /** One contracting process: its releases, and its record pointing at them in this pair's release package. */
-  add(process: { ocid: string; releases: Array<Record<string, unknown>>; releasesJson: string[]; compiledJson: string }, personalData: boolean): void {
-    for (const release of process.releasesJson) this.releaseFile.write(`${this.releaseCount++ === 0 ? '' : ','}${release}`);
-    const releases = process.releases.map((release) => ({ url: `${this.releasesUrl}#${release.id as string}`, date: release.date, tag: release.tag }));
-    const record = `{"ocid":${JSON.stringify(process.ocid)},"releases":${JSON.stringify(releases)},"compiledRelease":${process.compiledJson}}`;
+  add(contracting: { ocid: string; releases: Array<Record<string, unknown>>; releasesJson: string[]; compiledJson: string }, personalData: boolean): void {
+    for (const release of contracting.releasesJson) this.releaseFile.write(`${this.releaseCount++ === 0 ? '' : ','}${release}`);
+    const releases = contracting.releases.map((release) => ({ url: `${this.releasesUrl}#${release.id as string}`, date: release.date, tag: release.tag }));
+    const record = `{"ocid":${JSON.stringify(contracting.ocid)},"releases":${JSON.stringify(releases)},"compiledRelease":${contracting.compiledJson}}`;
     this.recordFile.write(`${this.recordCount++ === 0 ? '' : ','}${record}`);
     this.personalData ||= personalData;
   }
