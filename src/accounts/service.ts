@@ -218,7 +218,7 @@ export class AccountService {
    * organisations only when their own role reaches them.
    */
   async requireGrant(signedIn: SignedIn, organization: Organization, target: { userId: number | null; role: string; includeSubordinates: boolean }): Promise<void> {
-    if (!(ROLES as readonly string[]).includes(target.role)) throw new AppError('validation_failed', 'Role musí být správce organizace nebo editor.', `unknown role ${target.role}`);
+    this.requireRole(target.role);
     if (target.userId === signedIn.user.id && !signedIn.user.isPlatformAdmin) {
       throw new AppError('forbidden', 'Svou vlastní roli měnit nemůžete; požádejte jiného správce.', `user ${signedIn.user.id} changing own role in ${organization.ico}`);
     }

@@ -453,8 +453,8 @@ async function cmdExport(args: string[]): Promise<number> {
     // (bin/om.mjs), a CSV export's main thread stays under 24 MB on its own; NDJSON, which parses each version's
     // history, needs this guard about once per 10,000 records (at 24 MB, twice as often, and a fifth slower).
     // Measured on 900,000 records, alternating with the old code: SQLite CSV on two threads 8.1–9.8 s at
-    // 188–192 MB instead of 9.6–11.6 s at 201–205 MB; PostgreSQL CSV 76,000–89,000 rows/s instead of ~66,000 at
-    // 188–198 MB (old 186–191); NDJSON unchanged in speed and memory on both.
+    // 188–192 MB instead of 9.6–11.6 s at 201–205 MB; PostgreSQL CSV 76,000–89,000 rows/s instead of ~66,000, but at
+    // 188–206 MB instead of 186–191 (one run in five over 200); NDJSON unchanged in speed and memory on both.
     const collect = oldGenerationGuard(32);
     ctx.db.preferScans();
     const result = await ctx.exports.run({

@@ -212,22 +212,22 @@ export class WorkspaceService {
    * Gives a person a role in the organisation; a new address gets an account and an e-mailed one-time sign-in link.
    * A token never grants a role that covers subordinate organisations: it has no role of its own that could cover them.
    */
-  async addMember(actor: Actor, granter: Granter, organization: Organization, input: MemberInput): Promise<{ userId: number; created: boolean }> {
+  async addMember(actor: Actor, granter: Granter, organization: Organization, input: MemberInput): Promise<{ userId: number }> {
     const { accounts, audit } = this.deps;
+    // Every check comes before an account is created, so that a refused grant leaves no account behind.
+    accounts.requireRole(input.role);
     const existing = await accounts.findByEmail(input.email);
     if (granter.kind === 'person') {
       await accounts.requireGrant(granter.signedIn, organization, { userId: existing?.id ?? null, role: input.role, includeSubordinates: input.includeSubordinates });
     } else if (input.includeSubordinates) {
       throw new AppError('forbidden', 'Roli pro podřízené organizace token přidělit nemůže; přidělí ji správce ve správě.', `token may not grant subordinates in ${organization.ico}`);
     }
-    // The role is checked before an account is created, so that a refused grant leaves no account behind.
-    accounts.requireRole(input.role);
     const user = existing ?? (await accounts.createUser({ email: input.email, name: input.name ?? '' }));
     if (!existing) await audit.record(actor, 'user.created', { organizationId: organization.id, target: user.email });
     await accounts.grant(user, organization, input.role, input.includeSubordinates);
     await audit.record(actor, 'member.granted', { organizationId: organization.id, target: user.email, detail: { role: input.role, subordinates: input.includeSubordinates } });
     if (!existing) await accounts.invite(user, granter.kind === 'person' ? granter.signedIn.user.name : `${organization.name} (API)`);
-    return { userId: user.id, created: !existing };
+    return { userId: user.id };
   }
 
   /** Takes a person's role in the organisation away; a person cannot take their own. */
