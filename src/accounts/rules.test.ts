@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessTo, mayAdminister, mayPublish, normalizeEmail, passwordProblems, SignInThrottle } from './rules.ts';
+import { accessTo, leavesWithoutAdmin, mayAdminister, mayPublish, normalizeEmail, passwordProblems, SignInThrottle } from './rules.ts';
 
 describe('accessTo', () => {
   const town = 10;
@@ -26,6 +26,22 @@ describe('accessTo', () => {
     expect(mayAdminister('editor')).toBe(false);
     expect(mayAdminister('admin')).toBe(true);
     expect(mayPublish(null)).toBe(false);
+  });
+});
+
+describe('leavesWithoutAdmin', () => {
+  const members = [
+    { id: 1, role: 'admin' },
+    { id: 2, role: 'editor' },
+  ];
+  it('refuses to take the role of the only administrator away or lower it, and allows everything else', () => {
+    expect(leavesWithoutAdmin(members, 1, null)).toBe(true);
+    expect(leavesWithoutAdmin(members, 1, 'editor')).toBe(true);
+    expect(leavesWithoutAdmin(members, 1, 'admin')).toBe(false);
+    expect(leavesWithoutAdmin(members, 2, null)).toBe(false);
+    expect(leavesWithoutAdmin([...members, { id: 3, role: 'admin' }], 1, null)).toBe(false);
+    // An organisation with no administrator of its own (run by a superior's) stays as it is.
+    expect(leavesWithoutAdmin([{ id: 2, role: 'editor' }], 2, null)).toBe(false);
   });
 });
 

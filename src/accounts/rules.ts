@@ -49,6 +49,16 @@ export function mayGrantSubordinates(subject: AccessSubject, organizationChain: 
   return subject.memberships.some((m) => m.role === 'admin' && m.includeSubordinates && organizationChain.includes(m.organizationId));
 }
 
+/**
+ * Whether giving `userId` the role `newRole` (null: taking the role away) would leave the organisation without an
+ * administrator of its own: then nobody but a platform admin or a superior's admin could manage its people and tokens.
+ */
+export function leavesWithoutAdmin(members: ReadonlyArray<{ id: number; role: string }>, userId: number, newRole: Role | null): boolean {
+  if (newRole === 'admin') return false;
+  const admins = members.filter((member) => member.role === 'admin');
+  return admins.length === 1 && admins[0]!.id === userId;
+}
+
 export function mayPublish(access: Access | null): boolean {
   return access !== null;
 }

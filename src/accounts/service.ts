@@ -9,7 +9,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { Organization, OrganizationService } from '../organizations/service.ts';
 import type { AccountRepository } from './repository.ts';
 import { hashPassword, verifyPassword, DUMMY_HASH } from './passwords.ts';
-import { accessTo, mayAdminister, mayGrantSubordinates, mayPublish, normalizeEmail, passwordProblems, SignInThrottle, type Access, type Membership, type Role, ROLES, ROLE_LABELS } from './rules.ts';
+import { accessTo, leavesWithoutAdmin, mayAdminister, mayGrantSubordinates, mayPublish, normalizeEmail, passwordProblems, SignInThrottle, type Access, type Membership, type Role, ROLES, ROLE_LABELS } from './rules.ts';
 import type { Logger } from '../shared/log.ts';
 
 export interface User {
@@ -66,7 +66,7 @@ export class AccountService {
   }
 
   /** Throws unless `role` is one an organisation's member can have. */
-  requireRole(role: string): void {
+  requireRole(role: string): asserts role is Role {
     if (!(ROLES as readonly string[]).includes(role)) throw new AppError('validation_failed', 'Role musí být správce organizace nebo editor.', `unknown role ${role}`);
   }
 
@@ -77,6 +77,13 @@ export class AccountService {
 
   async revoke(userId: number, organization: Organization): Promise<void> {
     if (!(await this.repository.deleteMembership(userId, organization.id))) throw new AppError('not_found', 'Tento uživatel v organizaci žádnou roli nemá.', `user ${userId} has no role in ${organization.ico}`);
+  }
+
+  /** Throws unless the organisation keeps an administrator of its own after `userId` gets `newRole` (null: none). */
+  async requireAdminLeft(organization: Organization, userId: number, newRole: Role | null): Promise<void> {
+    if (leavesWithoutAdmin(await this.members(organization), userId, newRole)) {
+      throw new AppError('conflict', 'Organizace musí mít alespoň jednoho správce. Nejdřív přidělte roli správce organizace někomu dalšímu.', `last admin of ${organization.ico} kept`);
+    }
   }
 
   async members(organization: Organization) {

@@ -342,21 +342,21 @@ export function buildOpenApi(baseUrl: string): Json {
           responses: { '200': ok('Lidé a jejich role', 'MemberList'), ...notModified, ...errorResponses('unauthorized', 'forbidden', 'not_found') },
         },
         post: {
-          summary: 'Přidělit roli; nová adresa dostane účet a jednorázový odkaz k přihlášení e-mailem',
+          summary: 'Přidělit roli; nová adresa dostane účet a jednorázový odkaz k přihlášení e-mailem. Poslední správce organizace o svou roli nepřijde (409).',
           operationId: 'addMember',
           security: [{ bearer: [] }],
           parameters: [pathParam('ico', 'IČO organizace')],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/MemberRequest' } } } },
-          responses: { '201': ok('Člověk a jeho role', 'Member'), ...errorResponses('bad_request', 'unauthorized', 'forbidden', 'not_found', 'validation_failed') },
+          responses: { '201': ok('Člověk a jeho role', 'Member'), ...errorResponses('bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'validation_failed') },
         },
       },
       '/api/v1/organizations/{ico}/members/{userId}': {
         delete: {
-          summary: 'Odebrat roli v organizaci (účet i auditní záznam zůstávají)',
+          summary: 'Odebrat roli v organizaci (účet i auditní záznam zůstávají); posledního správce organizace odebrat nelze (409)',
           operationId: 'removeMember',
           security: [{ bearer: [] }],
           parameters: [pathParam('ico', 'IČO organizace'), pathParam('userId', 'Číslo uživatele')],
-          responses: { '204': { description: 'Role je odebrána' }, ...errorResponses('unauthorized', 'forbidden', 'not_found') },
+          responses: { '204': { description: 'Role je odebrána' }, ...errorResponses('unauthorized', 'forbidden', 'not_found', 'conflict') },
         },
       },
       '/api/v1/parties/{ico}': {

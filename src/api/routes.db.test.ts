@@ -284,8 +284,14 @@ describe('people and roles through the API', () => {
     expect(await ctx.accounts.findByEmail(`jiny-${email}`)).toBeUndefined();
 
     expect((await send('DELETE', `${members}/${member.id}`, publishing.token)).status).toBe(403);
+    // The organisation's only administrator keeps the role until someone else has it too.
+    const lastAdmin = await send('DELETE', `${members}/${member.id}`, managing.token);
+    expect(lastAdmin.status).toBe(409);
+    expect((await readJson(lastAdmin)).error.code).toBe('conflict');
+    expect((await send('POST', members, managing.token, { email, role: 'editor' })).status).toBe(409);
+    expect((await send('POST', members, managing.token, { email: `druha-${email}`, role: 'admin' })).status).toBe(201);
     expect((await send('DELETE', `${members}/${member.id}`, managing.token)).status).toBe(204);
-    expect((await readJson(await send('GET', members, managing.token))).items).toEqual([]);
+    expect((await readJson(await send('GET', members, managing.token))).items.map((m: { email: string }) => m.email)).toEqual([`druha-${email}`]);
     expect((await send('DELETE', `${members}/${member.id}`, managing.token)).status).toBe(404);
 
     const audit = await ctx.audit.list(organization.id, { limit: 20 });

@@ -213,7 +213,8 @@ export class WorkspaceService {
    * A token never grants a role that covers subordinate organisations: it has no role of its own that could cover them.
    */
   async addMember(actor: Actor, granter: Granter, organization: Organization, input: MemberInput): Promise<{ userId: number }> {
-    const { accounts, audit } = this.deps;
+    const { audit } = this.deps;
+    const accounts: AccountService = this.deps.accounts;
     // Every check comes before an account is created, so that a refused grant leaves no account behind.
     accounts.requireRole(input.role);
     const existing = await accounts.findByEmail(input.email);
@@ -222,6 +223,7 @@ export class WorkspaceService {
     } else if (input.includeSubordinates) {
       throw new AppError('forbidden', 'Roli pro podřízené organizace token přidělit nemůže; přidělí ji správce ve správě.', `token may not grant subordinates in ${organization.ico}`);
     }
+    if (existing) await accounts.requireAdminLeft(organization, existing.id, input.role);
     const user = existing ?? (await accounts.createUser({ email: input.email, name: input.name ?? '' }));
     if (!existing) await audit.record(actor, 'user.created', { organizationId: organization.id, target: user.email });
     await accounts.grant(user, organization, input.role, input.includeSubordinates);
@@ -230,11 +232,12 @@ export class WorkspaceService {
     return { userId: user.id };
   }
 
-  /** Takes a person's role in the organisation away; a person cannot take their own. */
+  /** Takes a person's role in the organisation away; a person cannot take their own, nor the last administrator's. */
   async removeMember(actor: Actor, organization: Organization, userId: number): Promise<void> {
     const member = (await this.deps.accounts.members(organization)).find((m) => m.id === userId);
     if (!member) throw new AppError('not_found', 'Tento uživatel v organizaci žádnou roli nemá.', `user ${userId} not a member of ${organization.ico}`);
     if (actor.kind === 'user' && actor.userId === userId) throw new AppError('forbidden', 'Svou vlastní roli odebrat nemůžete; požádejte jiného správce.', 'revoking own role');
+    await this.deps.accounts.requireAdminLeft(organization, userId, null);
     await this.deps.accounts.revoke(userId, organization);
     await this.deps.audit.record(actor, 'member.revoked', { organizationId: organization.id, target: member.email, detail: { role: member.role } });
   }

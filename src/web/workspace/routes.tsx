@@ -521,7 +521,13 @@ export function workspaceRoutes(ctx: AppContext): Hono<{ Variables: Vars }> {
     }
   });
   ws.post('/:ico/uzivatele/:userId/odebrat', async (c) => {
-    await ctx.workspace.removeMember(actor(c), c.get('organization'), Number(c.req.param('userId')));
+    try {
+      await ctx.workspace.removeMember(actor(c), c.get('organization'), Number(c.req.param('userId')));
+    } catch (error) {
+      // The last administrator: the page explains what to do first. Other refusals keep their own error page.
+      if (error instanceof AppError && error.code === 'conflict') return membersPage(c, { error: error.userMessage }, error.status);
+      throw error;
+    }
     return c.redirect(orgPath(c, '/uzivatele?hotovo=odebrano'), 303);
   });
 

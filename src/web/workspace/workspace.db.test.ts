@@ -294,6 +294,24 @@ describe('one organisation kept from another', () => {
     expect((await ctx.accounts.members(townA)).find((m) => m.id === me.id)).toMatchObject({ role: 'admin', includeSubordinates: false });
   });
 
+  it('keeps an organisation’s last administrator: a platform admin must first give the role to someone else', async () => {
+    const town = await makeOrganization(ctx, { name: 'Město C' });
+    const tag = Math.random().toString(36).slice(2, 8);
+    const platform = (await signedInClient(ctx, app, { email: `platforma-${tag}@om.cz`, platformAdmin: true })).client;
+    const onlyAdmin = (await signedInClient(ctx, app, { email: `jediny-${tag}@c.cz`, organization: town, role: 'admin' })).user;
+    await platform.get(`/sprava/${town.ico}/uzivatele`);
+
+    const refused = await platform.post(`/sprava/${town.ico}/uzivatele/${onlyAdmin.id}/odebrat`, {});
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('Organizace musí mít alespoň jednoho správce');
+    expect((await platform.post(`/sprava/${town.ico}/uzivatele`, { email: onlyAdmin.email, role: 'editor' })).status).toBe(409);
+    expect((await ctx.accounts.members(town)).map((m) => `${m.email}:${m.role}`)).toEqual([`${onlyAdmin.email}:admin`]);
+
+    expect((await platform.post(`/sprava/${town.ico}/uzivatele`, { email: `nastupce-${tag}@c.cz`, role: 'admin' })).status).toBe(303);
+    expect((await platform.post(`/sprava/${town.ico}/uzivatele/${onlyAdmin.id}/odebrat`, {})).status).toBe(303);
+    expect((await ctx.accounts.members(town)).map((m) => `${m.email}:${m.role}`)).toEqual([`nastupce-${tag}@c.cz:admin`]);
+  });
+
   it('creates a token that may manage people only when the admin ticks it, and says so in the list', async () => {
     await adminA.get(`/sprava/${townA.ico}/tokeny`);
     expect((await adminA.post(`/sprava/${townA.ico}/tokeny`, { nazev: 'jen publikace' })).status).toBe(200);
