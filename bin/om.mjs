@@ -15,10 +15,6 @@ if (process.argv[2] !== 'export') setFlagsFromString('--max-semi-space-size=16')
 // src/cli/main.ts).
 else setFlagsFromString('--heap-growing-percent=50');
 setFlagsFromString('--expose-gc');
-// Creating a file waits ~0.6 ms on the file system, but creations overlap: 1,800 files took 1.3 s one at a time,
-// 0.55 s on libuv's default 4 threads and 0.08 s on 16 (an export creates a file per organisation and format in
-// the background, src/shared/atomic-file.ts). libuv reads this when its thread pool first starts.
-process.env.UV_THREADPOOL_SIZE ??= '16';
 
 if (!isBuildFresh()) await buildDist();
 process.argv[1] = new URL('./om.mjs', import.meta.url).pathname;

@@ -7,8 +7,8 @@
  * reads that feed them (better-sqlite3) are too; each buffer reaches the page cache in microseconds.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
-import { mkdir, open as openFile } from 'node:fs/promises';
+import { closeSync, fsyncSync, mkdirSync, open, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export interface AtomicFileOptions {
@@ -45,6 +45,8 @@ function openCreating(path: string, flags: 'wx' | 'a'): number {
 
 const temporaryPathOf = (path: string) => `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
 
+const openAsync = (path: string, flags: string) => new Promise<number>((resolve, reject) => open(path, flags, (error, fd) => (error ? reject(error) : resolve(fd))));
+
 export interface TemporaryFiles {
   /** The temporary path of each path. A file may not exist before `ready`: an AtomicFile given it creates it when it first needs it. */
   paths: Map<string, string>;
@@ -53,38 +55,38 @@ export interface TemporaryFiles {
 }
 
 /**
- * Starts creating the empty temporary files of these paths on libuv's thread pool and returns at once. Creating a
- * file waits ~0.6 ms on the file system here, but creations overlap (bin/om.mjs gives the pool 16 threads), so every
- * folder is asked for at once and then every file of each folder: the export writes rows meanwhile, and a creator
- * that needed this thread's event loop between files fell behind it, which then created most files itself, one at a
- * time (~2 s of a million-record export on one core). Before renaming or removing any of them, wait for `ready`, so
- * that no file is created after that.
+ * Starts creating the empty temporary files of these paths on libuv's thread pool, a few at a time, and returns at
+ * once. While the disk is busy (another export's files being written or deleted) creating a file takes ~1 ms of
+ * waiting, which one thread would pay thousands of times in a row; in the background the export meanwhile writes
+ * rows. Before renaming or removing any of them, wait for `ready`, so that no file is created after that.
  */
-export function startTemporaryFiles(paths: readonly string[]): TemporaryFiles {
+export function startTemporaryFiles(paths: readonly string[], concurrency = 16): TemporaryFiles {
   const temporary = new Map(paths.map((path) => [path, temporaryPathOf(path)]));
-  const byFolder = new Map<string, string[]>();
-  for (const path of temporary.values()) {
-    const folder = dirname(path);
-    const files = byFolder.get(folder);
-    if (files) files.push(path);
-    else byFolder.set(folder, [path]);
-  }
+  const queue = [...temporary.values()];
+  let next = 0;
   let failed = false;
-  // Appending, not exclusive: the export may have created the file itself already (its name is this process's own).
   const createOne = async (path: string) => {
-    if (failed) return;
-    const handle = await openFile(path, 'a');
-    await handle.close();
+    let fd: number;
+    // Appending, not exclusive: the export may have created the file itself already (its name is this process's own).
+    try {
+      fd = await openAsync(path, 'a');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(dirname(path), { recursive: true });
+      fd = await openAsync(path, 'a');
+    }
+    closeSync(fd);
   };
-  // Every creation has settled before `ready` does, so that no file appears after the caller cleans up.
+  // Every creator has stopped before `ready` settles, so that no file appears after the caller cleans up.
   const ready = Promise.allSettled(
-    [...byFolder].map(async ([folder, files]) => {
-      try {
-        await mkdir(folder, { recursive: true });
-        await Promise.all(files.map(createOne));
-      } catch (error) {
-        failed = true;
-        throw error;
+    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      while (!failed && next < queue.length) {
+        try {
+          await createOne(queue[next++]!);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
       }
     }),
   ).then((outcomes) => {
