@@ -1,8 +1,17 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { serializeMembershipChanges } from '../db/dialect.ts';
 import type { Database } from '../db/schema.ts';
 
 export class AccountRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database> | Transaction<Database>) {}
+
+  /** Runs `work` in a transaction that holds the organisation's roles against any other change until it commits. */
+  async withMembershipsHeld<T>(organizationId: number, work: (repository: AccountRepository) => Promise<T>): Promise<T> {
+    return (this.db as Kysely<Database>).transaction().execute(async (trx) => {
+      await serializeMembershipChanges(trx, organizationId);
+      return work(new AccountRepository(trx));
+    });
+  }
 
   async insertUser(values: { email: string; name: string; isPlatformAdmin: boolean; now: string }): Promise<number> {
     const row = await this.db

@@ -79,11 +79,19 @@ export class AccountService {
     if (!(await this.repository.deleteMembership(userId, organization.id))) throw new AppError('not_found', 'Tento uživatel v organizaci žádnou roli nemá.', `user ${userId} has no role in ${organization.ico}`);
   }
 
-  /** Throws unless the organisation keeps an administrator of its own after `userId` gets `newRole` (null: none). */
-  async requireAdminLeft(organization: Organization, userId: number, newRole: Role | null): Promise<void> {
-    if (leavesWithoutAdmin(await this.members(organization), userId, newRole)) {
-      throw new AppError('conflict', 'Organizace musí mít alespoň jednoho správce. Nejdřív přidělte roli správce organizace někomu dalšímu.', `last admin of ${organization.ico} kept`);
-    }
+  /**
+   * Gives `user` the role (or, with null, takes their role away), unless the organisation would be left without an
+   * administrator of its own: then it answers conflict and changes nothing. Checked and changed while the
+   * organisation's roles are held, so that two such changes at once cannot both pass.
+   */
+  async changeRoleKeepingAdmin(organization: Organization, userId: number, change: { role: Role; includeSubordinates: boolean } | null): Promise<void> {
+    await this.repository.withMembershipsHeld(organization.id, async (repository) => {
+      if (leavesWithoutAdmin(await repository.membersOf(organization.id), userId, change?.role ?? null)) {
+        throw new AppError('conflict', 'Organizace musí mít alespoň jednoho správce. Nejdřív přidělte roli správce organizace někomu dalšímu.', `last admin of ${organization.ico} kept`);
+      }
+      if (change) await repository.upsertMembership({ userId, organizationId: organization.id, role: change.role, includeSubordinates: change.includeSubordinates, now: nowUtc() });
+      else if (!(await repository.deleteMembership(userId, organization.id))) throw new AppError('not_found', 'Tento uživatel v organizaci žádnou roli nemá.', `user ${userId} has no role in ${organization.ico}`);
+    });
   }
 
   async members(organization: Organization) {

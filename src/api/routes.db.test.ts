@@ -298,4 +298,16 @@ describe('people and roles through the API', () => {
     const actions = audit.items.map((entry: { action: string; actor: string }) => `${entry.action} ${entry.actor}`);
     expect(actions).toEqual(expect.arrayContaining([`user.created token ${managing.id}`, `member.granted token ${managing.id}`, `member.revoked token ${managing.id}`]));
   });
+
+  it('keeps one administrator when both are revoked at the same moment', async () => {
+    const organization = await makeOrganization(ctx);
+    const managing = await ctx.tokens.create(organization, 'personalistika', { mayManageMembers: true });
+    const members = `/api/v1/organizations/${organization.ico}/members`;
+    const ids: number[] = [];
+    for (const name of ['prvni', 'druhy']) ids.push((await readJson(await send('POST', members, managing.token, { email: `${name}-${organization.ico}@example.cz`, role: 'admin' }))).id);
+
+    const answers = await Promise.all(ids.map((id) => send('DELETE', `${members}/${id}`, managing.token)));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([204, 409]);
+    expect((await ctx.accounts.members(organization)).filter((m) => m.role === 'admin')).toHaveLength(1);
+  });
 });

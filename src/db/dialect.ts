@@ -41,3 +41,14 @@ export async function serializeVersionWrites(db: AnyDb): Promise<void> {
 
 /** An arbitrary constant that names the lock; "om-versions" as a number. */
 const VERSION_LOCK_KEY = 7_236_911_055;
+
+/**
+ * Holds changes of one organisation's roles one after another until commit, so that a rule over all of them (the
+ * last administrator stays) cannot be passed by two changes at once. SQLite has one writer at a time already.
+ */
+export async function serializeMembershipChanges(db: AnyDb, organizationId: number): Promise<void> {
+  if (isPostgres(db)) await sql`select pg_advisory_xact_lock(${MEMBERSHIP_LOCK_CLASS}::int4, ${organizationId}::int4)`.execute(db);
+}
+
+/** Names the lock together with the organisation's id; "om-m" as a number. */
+const MEMBERSHIP_LOCK_CLASS = 1_869_426_029;

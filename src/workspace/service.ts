@@ -223,10 +223,10 @@ export class WorkspaceService {
     } else if (input.includeSubordinates) {
       throw new AppError('forbidden', 'Roli pro podřízené organizace token přidělit nemůže; přidělí ji správce ve správě.', `token may not grant subordinates in ${organization.ico}`);
     }
-    if (existing) await accounts.requireAdminLeft(organization, existing.id, input.role);
     const user = existing ?? (await accounts.createUser({ email: input.email, name: input.name ?? '' }));
     if (!existing) await audit.record(actor, 'user.created', { organizationId: organization.id, target: user.email });
-    await accounts.grant(user, organization, input.role, input.includeSubordinates);
+    // A new account cannot be the last administrator, so only an existing one's change can be refused here.
+    await accounts.changeRoleKeepingAdmin(organization, user.id, { role: input.role, includeSubordinates: input.includeSubordinates });
     await audit.record(actor, 'member.granted', { organizationId: organization.id, target: user.email, detail: { role: input.role, subordinates: input.includeSubordinates } });
     if (!existing) await accounts.invite(user, granter.kind === 'person' ? granter.signedIn.user.name : `${organization.name} (API)`);
     return { userId: user.id };
@@ -237,8 +237,7 @@ export class WorkspaceService {
     const member = (await this.deps.accounts.members(organization)).find((m) => m.id === userId);
     if (!member) throw new AppError('not_found', 'Tento uživatel v organizaci žádnou roli nemá.', `user ${userId} not a member of ${organization.ico}`);
     if (actor.kind === 'user' && actor.userId === userId) throw new AppError('forbidden', 'Svou vlastní roli odebrat nemůžete; požádejte jiného správce.', 'revoking own role');
-    await this.deps.accounts.requireAdminLeft(organization, userId, null);
-    await this.deps.accounts.revoke(userId, organization);
+    await this.deps.accounts.changeRoleKeepingAdmin(organization, userId, null);
     await this.deps.audit.record(actor, 'member.revoked', { organizationId: organization.id, target: member.email, detail: { role: member.role } });
   }
 
