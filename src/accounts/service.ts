@@ -75,10 +75,6 @@ export class AccountService {
     await this.repository.upsertMembership({ userId: user.id, organizationId: organization.id, role, includeSubordinates, now: nowUtc() });
   }
 
-  async revoke(userId: number, organization: Organization): Promise<void> {
-    if (!(await this.repository.deleteMembership(userId, organization.id))) throw new AppError('not_found', 'Tento uživatel v organizaci žádnou roli nemá.', `user ${userId} has no role in ${organization.ico}`);
-  }
-
   /**
    * Gives `user` the role (or, with null, takes their role away), unless the organisation would be left without an
    * administrator of its own: then it answers conflict and changes nothing. Checked and changed while the

@@ -214,6 +214,7 @@ export class WorkspaceService {
    */
   async addMember(actor: Actor, granter: Granter, organization: Organization, input: MemberInput): Promise<{ userId: number }> {
     const { audit } = this.deps;
+    // Typed here, so that requireRole's assertion narrows input.role (TypeScript needs the explicit annotation).
     const accounts: AccountService = this.deps.accounts;
     // Every check comes before an account is created, so that a refused grant leaves no account behind.
     accounts.requireRole(input.role);
