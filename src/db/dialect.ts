@@ -10,9 +10,29 @@ function isPostgres(db: AnyDb): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
-/** 1-based character position of `needle` in `haystack`, 0 when absent (SQLite instr, PostgreSQL strpos). */
-export function textPosition(db: AnyDb, haystack: Expression<string>, needle: string): RawBuilder<number> {
+/**
+ * 1-based character position of `needle` in `haystack`, 0 when absent (SQLite instr, PostgreSQL strpos). A string
+ * needle is a parameter; sql.lit() puts a constant one into the query text (a COPY read takes no text parameters).
+ */
+export function textPosition(db: AnyDb, haystack: Expression<string>, needle: string | Expression<string>): RawBuilder<number> {
   return isPostgres(db) ? sql<number>`strpos(${haystack}, ${needle})` : sql<number>`instr(${haystack}, ${needle})`;
+}
+
+/**
+ * The JSON text of a text value as JSON.stringify writes it, `null` for NULL (SQLite json_quote, PostgreSQL
+ * to_json): both escape the same characters the same way (`"`, `\\`, and control characters, as \b \f \n \r \t
+ * or lower-case \u00xx).
+ */
+export function jsonText(db: AnyDb, value: Expression<string | null>): RawBuilder<string> {
+  return isPostgres(db) ? sql<string>`coalesce(to_json(${value}::text)::text, 'null')` : sql<string>`json_quote(${value})`;
+}
+
+/**
+ * A text value as its UTF-8 bytes, for Db.rowsWithBytes: SQLite returns a BLOB as a Buffer; PostgreSQL's binary COPY
+ * sends text as its bytes already.
+ */
+export function utf8Bytes(db: AnyDb, value: Expression<string>): RawBuilder<Uint8Array> {
+  return isPostgres(db) ? sql<Uint8Array>`${value}` : sql<Uint8Array>`cast(${value} as blob)`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomInt } from 'node:crypto';
-import { CsvRowFormatter, defuseFormula, mergeIndex, mergeScopes, msUntilNext, ndjsonLine } from './rules.ts';
+import { CsvRowFormatter, defuseFormula, mergeIndex, mergeScopes, msUntilNext } from './rules.ts';
 import { cellLayout, fillCells } from './canonical.ts';
 import { fieldKeysOf } from '../standard/flat.ts';
 import { EXAMPLES } from '../standard/examples.ts';
@@ -62,34 +62,7 @@ describe('CSV rows from stored content', () => {
   });
 });
 
-describe('NDJSON and the index', () => {
-  it('splices stored contents into one valid JSON line per record', () => {
-    const content = JSON.stringify(EXAMPLES.smlouva);
-    const line = ndjsonLine({
-      organizationIco: '00279978',
-      organizationName: 'Město "B"',
-      id: 'A',
-      type: 'smlouva',
-      status: 'published',
-      withdrawalReason: null,
-      withdrawnAt: null,
-      firstPublishedAt: '2024-01-01T00:00:00.000Z',
-      updatedAt: '2024-01-02T00:00:00.000Z',
-      currentVersion: 2,
-      versions: [
-        { versionNo: 1, change: 'created', publishedAt: 'a', quality: 'B', note: null, content },
-        { versionNo: 2, change: 'corrected', publishedAt: 'b', quality: 'A', note: 'oprava', content },
-      ],
-    });
-    expect(line.endsWith('\n')).toBe(true);
-    const parsed = JSON.parse(line);
-    expect(parsed.organization.name).toBe('Město "B"');
-    expect(parsed.record).toEqual(EXAMPLES.smlouva);
-    expect(parsed.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
-    expect(parsed.versions[0].record).toEqual(EXAMPLES.smlouva);
-    expect(parsed.versions[1].record).toBeUndefined();
-  });
-
+describe('the index', () => {
   it('keeps entries of files this run did not write', () => {
     const entry = (path: string, generatedAt: string) => ({ path, organization: null, type: null, format: 'csv' as const, rows: 1, bytes: 1, sha256: '', personalData: false, generatedAt });
     const merged = mergeIndex({ generatedAt: 'old', standardVersion: '1.0', files: [entry('b', 'old'), entry('a', 'old')] }, [entry('b', 'new')], 'new', '1.0');

@@ -201,53 +201,6 @@ export function defuseFormula(text: string): string {
   return text;
 }
 
-export interface NdjsonVersion {
-  versionNo: number;
-  change: string;
-  publishedAt: string;
-  quality: string;
-  note: string | null;
-  /** The version's public content as stored (JSON text of the standard record). */
-  content: string;
-}
-
-export interface NdjsonRecord {
-  organizationIco: string;
-  organizationName: string;
-  id: string;
-  type: string;
-  status: string;
-  withdrawalReason: string | null;
-  withdrawnAt: string | null;
-  firstPublishedAt: string;
-  updatedAt: string;
-  currentVersion: number;
-  versions: NdjsonVersion[];
-}
-
-/**
- * One NDJSON line in the API's record shape: the current content as `record`, and every version's metadata with
- * the content of the earlier ones (the current version's is `record`, not repeated: it would double the file).
- * Stored contents are spliced in as they are: they are JSON already.
- */
-export function ndjsonLine(record: NdjsonRecord): string {
-  const current = record.versions[record.versions.length - 1]!;
-  let versions = '';
-  for (let i = 0; i < record.versions.length; i++) {
-    const version = record.versions[i]!;
-    if (i > 0) versions += ',';
-    versions += `{"version":${version.versionNo},"change":${JSON.stringify(version.change)},"publishedAt":${JSON.stringify(version.publishedAt)},"quality":${JSON.stringify(version.quality)},"note":${JSON.stringify(version.note)}${i < record.versions.length - 1 ? `,"record":${version.content}` : ''}}`;
-  }
-  return (
-    `{"organization":{"ico":${JSON.stringify(record.organizationIco)},"name":${JSON.stringify(record.organizationName)}}` +
-    `,"id":${JSON.stringify(record.id)},"type":${JSON.stringify(record.type)},"status":${JSON.stringify(record.status)}` +
-    `,"withdrawalReason":${JSON.stringify(record.withdrawalReason)},"withdrawnAt":${JSON.stringify(record.withdrawnAt)}` +
-    `,"firstPublishedAt":${JSON.stringify(record.firstPublishedAt)},"updatedAt":${JSON.stringify(record.updatedAt)}` +
-    `,"currentVersion":${record.currentVersion},"record":${current.content},"versions":[${versions}]}\n`
-  );
-}
-
-
 /** Milliseconds from `now` until the next `HH:MM` in UTC (tomorrow's when today's has passed). */
 export function msUntilNext(now: Date, time: string): number {
   const [hours, minutes] = time.split(':').map(Number) as [number, number];

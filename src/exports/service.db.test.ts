@@ -111,6 +111,34 @@ describe('bulk export', () => {
     expect(withdrawn).toMatchObject({ status: 'withdrawn', withdrawalReason: 'Zveřejněno omylem', currentVersion: 2 });
   });
 
+  it('writes NDJSON lines as JSON.stringify would, whatever the texts hold (the database builds them)', async () => {
+    const organization = await makeOrganization(ctx, { name: 'Obec "Uvozovky" \\ Zpětné lomítko' });
+    const odd = '\u0001 řídicí znak, Tab\tnový\nřádek\r, "uvozovky", \\ lomítko, \u2028 oddělovač, 😀 a „české“ uvozovky';
+    await ctx.register.publish(organization, items([contract({ id: 'ODD-1', predmet: odd }), contract({ id: 'ODD-2' }), contract({ id: 'ODD-"3"' })]), { source: 'test' });
+    await ctx.register.publish(organization, items([contract({ id: 'ODD-2', predmet: `${odd} (opraveno)` })]), { source: 'test' });
+    await ctx.register.publish(organization, items([contract({ id: 'ODD-2', predmet: 'třetí znění' })]), { source: 'test' });
+    await ctx.register.withdraw(organization, 'ODD-"3"', 'Důvod s "uvozovkami"\na řádkem', { source: 'test' });
+    await ctx.exports.run({ organizations: [organization.ico], formats: ['ndjson'] });
+    const text = readFileSync(join(dir, organization.ico, 'smlouvy.ndjson'), 'utf8');
+    const lines = text.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).toBe(JSON.stringify(JSON.parse(line)));
+    const [first, second, third] = lines.map((line) => JSON.parse(line));
+    expect(first.organization).toEqual({ ico: organization.ico, name: 'Obec "Uvozovky" \\ Zpětné lomítko' });
+    expect(first.record.predmet).toBe(odd);
+    expect(first.versions).toEqual([{ version: 1, change: 'created', publishedAt: first.firstPublishedAt, quality: first.versions[0].quality, note: null }]);
+    expect(second.currentVersion).toBe(3);
+    expect(second.record.predmet).toBe('třetí znění');
+    expect(second.versions.map((v: { version: number; record?: { predmet: string } }) => [v.version, v.record?.predmet])).toEqual([
+      [1, contract().predmet],
+      [2, `${odd} (opraveno)`],
+      [3, undefined],
+    ]);
+    expect(third).toMatchObject({ id: 'ODD-"3"', status: 'withdrawn', withdrawalReason: 'Důvod s "uvozovkami"\na řádkem', currentVersion: 2 });
+    expect(typeof third.withdrawnAt).toBe('string');
+  });
+
   it('round-trips: the CSV imported into an empty database exports byte for byte the same', async () => {
     const organization = await makeOrganization(ctx, { name: 'Město Kolečko' });
     await publishTown(ctx, organization);

@@ -175,9 +175,9 @@ export class ExportService {
     const plan = await this.plan(layout, 1, (organizationIds) => this.repository.scopes(organizationIds, range));
     const files = this.openFiles(plan);
     try {
-      // On one core, reading ahead lets PostgreSQL work while this thread writes: NDJSON at a million records took
-      // 14.8–15.6 s instead of 16.3–17.9 s (the thread had waited ~5 s for rows). On two cores, where the four
-      // processes already share two cores, it gained nothing and held ~10 MB more; SQLite reads synchronously.
+      // CSV on one core reads the next chunk ahead, so that PostgreSQL works while this thread writes (NDJSON, which
+      // did the same, streams now: ExportRepository.recordsWithLines). On two cores, where the four processes
+      // already share two cores, it gained nothing and held ~10 MB more; SQLite reads synchronously.
       const records = await files.writer.write(this.repository, range.afterId, range.untilId, (done) => onProgress(done, total), this.repository.readsOverlap());
       await files.settle();
       return { written: commitFiles(files.writer), records };
