@@ -168,10 +168,10 @@ export async function* copyOutBatches(pool: pg.Pool, query: CompiledQuery, kinds
   const client = await pool.connect();
   let finished = false;
   try {
-    // Planned to stream in index order: with the cores busy writing, a parallel plan that sorts a range's rows at the
-    // end (spilling them to disk) measured half as fast for CSV on two threads at a million records.
+    // No parallel workers: the export's own threads use the cores. (Also forbidding sorts, so that a range would
+    // always stream in index order, made an export of one organisation scan every record: 2.1 s instead of 0.3 s.)
     await client.query('begin read only');
-    await client.query(`set local max_parallel_workers_per_gather = 0; set local enable_sort = off`);
+    await client.query('set local max_parallel_workers_per_gather = 0');
     const parser = new BinaryCopyParser(kinds);
     let batch: unknown[][] = [];
     let bytes = 0;
