@@ -450,8 +450,8 @@ async function cmdExport(args: string[]): Promise<number> {
     let progress: ReturnType<typeof progressReporter> | undefined;
     // Exports hold little but read ~1 kB per record. A full collection forced every 10,000 records kept the peak
     // near 200 MB but cost a quarter of the CSV time. With the old generation collected at 1.5 times its live size
-    // (bin/om.mjs), a CSV export's main thread stays under 24 MB on its own; NDJSON, which parses each version's
-    // history, needs this guard about once per 10,000 records (at 24 MB, twice as often, and a fifth slower).
+    // (bin/om.mjs), a CSV export's main thread stays under 24 MB on its own; NDJSON, which then built its lines in
+    // JavaScript, needed this guard about once per 10,000 records (at 24 MB, twice as often, and a fifth slower).
     // Measured on 900,000 records, alternating with the old code: SQLite CSV on two threads 8.1–9.8 s at
     // 188–192 MB instead of 9.6–11.6 s at 201–205 MB; PostgreSQL CSV 76,000–89,000 rows/s instead of ~66,000, but at
     // 188–206 MB instead of 186–191 (one run in five over 200); NDJSON unchanged in speed and memory on both.

@@ -150,14 +150,15 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
 /**
  * A read of a SQLite database in batches, on a read-only connection of its own: statements of other work (a server's
  * requests) may run on the main connection between batches, which an open statement would refuse. An in-memory
- * database has no other connection; it is read at once. SQLite returns a BLOB (utf8Bytes) as a Buffer already.
+ * database has no other connection; it is read at once, then handed on in batches. SQLite returns a BLOB (utf8Bytes) as a Buffer already.
  */
 async function* sqliteBatches(main: SqliteDatabase.Database, file: string, query: CompiledQuery, limits: BatchLimits): AsyncGenerator<unknown[][]> {
   // The same contract as on PostgreSQL, so that a test on either database catches a text parameter.
   assertIntegerParameters(query);
   const parameters = query.parameters as unknown[];
   if (file === ':memory:') {
-    yield main.prepare(query.sql).raw(true).all(...parameters) as unknown[][];
+    const rows = main.prepare(query.sql).raw(true).all(...parameters) as unknown[][];
+    for (let start = 0; start < rows.length; start += limits.rows) yield rows.slice(start, start + limits.rows);
     return;
   }
   const reader = new SqliteDatabase(file, { readonly: true, fileMustExist: true });

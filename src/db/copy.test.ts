@@ -49,8 +49,8 @@ describe('binary COPY parser', () => {
     }
   });
 
-  it('keeps the bytes of earlier rows when later chunks fill a new slab', () => {
-    const big = 'x'.repeat(700_000);
+  it('keeps the bytes of earlier rows when later chunks fill a new slab, and takes rows larger than a slab', () => {
+    const big = 'x'.repeat(1_500_000);
     const parser = new BinaryCopyParser(['integer', 'bytes']);
     const data = binaryCopy([[1, big], [2, big], [3, 'end']]);
     const rows: unknown[][] = [];
@@ -68,11 +68,14 @@ describe('COPY parameters', () => {
   const query = (sqlText: string, parameters: unknown[]) => ({ sql: sqlText, parameters }) as unknown as CompiledQuery;
 
   it('puts integer parameters into the statement', () => {
-    expect(inlineIntegerParameters(query('select 1 where a > $1 and b in ($2, $10)', [5, -7, 0, 0, 0, 0, 0, 0, 0, 12]))).toBe('select 1 where a > 5 and b in (-7, 12)');
+    expect(inlineIntegerParameters(query('select 1 where a > $1 and b in ($2, $10) and c = x-$2', [5, -7, 0, 0, 0, 0, 0, 0, 0, 12]))).toBe('select 1 where a > (5) and b in ((-7), (12)) and c = x-(-7)');
+    expect(inlineIntegerParameters(query(`select '{"a":' || "t"."b" || '}' where id > $1`, [3]))).toBe(`select '{"a":' || "t"."b" || '}' where id > (3)`);
   });
 
   it('refuses anything else, which could carry SQL', () => {
     expect(() => inlineIntegerParameters(query('select $1', ["1; drop table records"]))).toThrow('COPY reads take integer parameters only');
     expect(() => inlineIntegerParameters(query('select $1', [1.5]))).toThrow('COPY reads take integer parameters only');
+    expect(() => inlineIntegerParameters(query('select $2', [1]))).toThrow('has no value');
+    expect(() => inlineIntegerParameters(query("select 'cena $1' where a = $1", [1]))).toThrow('no "$" inside quoted text');
   });
 });

@@ -55,11 +55,34 @@ export interface BatchLimits {
 
 /**
  * COPY … TO STDOUT takes no bind parameters: the compiled query's `$n` are replaced by their values, which must be
- * integers (ids, limits), so that nothing can be injected. Text belongs in the query itself (sql.lit).
+ * integers (ids, limits), so that nothing can be injected; each goes in parentheses (`x-$1` must not become a
+ * comment). Text belongs in the query itself (sql.lit); a `$` inside a quoted literal or name is refused, since it
+ * cannot be told from a placeholder here.
  */
 export function inlineIntegerParameters(query: CompiledQuery): string {
   assertIntegerParameters(query);
-  return query.sql.replace(/\$(\d+)\b/g, (_, n: string) => String(query.parameters[Number(n) - 1]));
+  const text = query.sql;
+  let out = '';
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (quote) {
+      if (char === '$') throw new Error('COPY reads take no "$" inside quoted text');
+      if (char === quote) quote = null;
+      out += char;
+    } else if (char === "'" || char === '"') {
+      quote = char;
+      out += char;
+    } else if (char === '$' && /[0-9]/.test(text[i + 1] ?? '')) {
+      let end = i + 1;
+      while (end < text.length && /[0-9]/.test(text[end]!)) end++;
+      const index = Number(text.slice(i + 1, end)) - 1;
+      if (index >= query.parameters.length) throw new Error(`COPY read names $${index + 1}, which has no value`);
+      out += `(${String(query.parameters[index])})`;
+      i = end - 1;
+    } else out += char;
+  }
+  return out;
 }
 
 /** Refuses a streamed read with other than integer parameters, on either database (see inlineIntegerParameters). */
@@ -94,7 +117,8 @@ export class BinaryCopyParser {
   /** The rows completed by this chunk. */
   push(chunk: Buffer): unknown[][] {
     if (this.used + chunk.length > this.slab.length) {
-      const next = Buffer.allocUnsafe(Math.max(SLAB_BYTES, this.used - this.start + chunk.length));
+      // Doubling what is needed: a row larger than a slab is then copied a few times as it arrives, not per chunk.
+      const next = Buffer.allocUnsafe(Math.max(SLAB_BYTES, 2 * (this.used - this.start + chunk.length)));
       this.used = this.slab.copy(next, 0, this.start, this.used);
       this.slab = next;
       this.start = 0;
@@ -178,7 +202,7 @@ export async function* copyOutBatches(pool: pg.Pool, query: CompiledQuery, kinds
     for await (const chunk of client.query(copyTo(statement))) {
       for (const row of parser.push(chunk as Buffer)) batch[batch.length] = row;
       bytes += (chunk as Buffer).length;
-      if (batch.length >= limits.rows || bytes >= limits.bytes) {
+      if (batch.length > 0 && (batch.length >= limits.rows || bytes >= limits.bytes)) {
         yield batch;
         batch = [];
         bytes = 0;

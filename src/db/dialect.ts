@@ -28,8 +28,8 @@ export function jsonText(db: AnyDb, value: Expression<string | null>): RawBuilde
 }
 
 /**
- * A text value as its UTF-8 bytes, for Db.rowsWithBytes: SQLite returns a BLOB as a Buffer; PostgreSQL's binary COPY
- * sends text as its bytes already.
+ * A text value as its UTF-8 bytes, for Db.streamRows: SQLite returns a BLOB as a Buffer; PostgreSQL's binary COPY
+ * sends text as its bytes already (outside a COPY, the value stays a string there).
  */
 export function utf8Bytes(db: AnyDb, value: Expression<string>): RawBuilder<Uint8Array> {
   return isPostgres(db) ? sql<Uint8Array>`${value}` : sql<Uint8Array>`cast(${value} as blob)`;

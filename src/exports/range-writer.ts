@@ -251,8 +251,9 @@ export class RangeWriter<Sink extends TextSink> {
         }
       }
     }
-    const line = row.line;
-    if (line) {
+    if (own.ndjson || platform?.ndjson) {
+      const line = row.line;
+      if (!line) throw new Error(`record ${row.id} was read without its NDJSON line`);
       for (const opened of [own.ndjson, platform?.ndjson]) {
         if (!opened) continue;
         count(opened);

@@ -1,4 +1,4 @@
-/** All SQL of the bulk export: what each organisation holds, its records in key order, and their version history. */
+/** All SQL of the bulk export: what each organisation holds, its records in id order, and their NDJSON lines. */
 import { sql, type Kysely } from 'kysely';
 import type { BatchLimits, Db } from '../db/connection.ts';
 import type { Database } from '../db/schema.ts';

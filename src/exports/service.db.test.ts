@@ -126,6 +126,10 @@ describe('bulk export', () => {
     for (const line of lines) expect(line).toBe(JSON.stringify(JSON.parse(line)));
     const [first, second, third] = lines.map((line) => JSON.parse(line));
     expect(first.organization).toEqual({ ico: organization.ico, name: 'Obec "Uvozovky" \\ Zpětné lomítko' });
+    // The line's own key order is the API's record shape (JSON.stringify above keeps whatever order it has).
+    expect(Object.keys(first)).toEqual(['organization', 'id', 'type', 'status', 'withdrawalReason', 'withdrawnAt', 'firstPublishedAt', 'updatedAt', 'currentVersion', 'record', 'versions']);
+    expect(Object.keys(first.organization)).toEqual(['ico', 'name']);
+    expect(Object.keys(second.versions[0])).toEqual(['version', 'change', 'publishedAt', 'quality', 'note', 'record']);
     expect(first.record.predmet).toBe(odd);
     expect(first.versions).toEqual([{ version: 1, change: 'created', publishedAt: first.firstPublishedAt, quality: first.versions[0].quality, note: null }]);
     expect(second.currentVersion).toBe(3);

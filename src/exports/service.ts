@@ -26,8 +26,9 @@ const ORGANIZATION_BUFFER_BYTES = 16 * 1024 * 1024;
  * From this many records an export of CSV files runs on two cores by default: this thread writes the first range of
  * the records, a worker thread the rest into a part appended afterwards. Formatting CSV cells is most of its time:
  * at a million records the second core took 20–25 % off (SQLite 11.7 → 8.8 s, PostgreSQL 13.9 → 11.4 s) for ~20 MB
- * more memory. NDJSON is bound by writing 2.5 times the bytes: it gained only 10 % (13.3 → 12.0 s, 17.8 → 15.9 s)
- * for ~40 MB more, beyond 200 MB, so an export with NDJSON stays on one core unless asked.
+ * more memory. NDJSON, whose lines the database builds, gained ~25 % on SQLite and lost ~25 % on PostgreSQL on two
+ * cores (`npm run bench`: 76,900 against 60,500 rows/s; 48,400 against 64,300), for 35–75 MB more, beyond 200 MB,
+ * so an export with NDJSON stays on one core unless asked.
  */
 const TWO_CORES_FROM = 20_000;
 /**
