@@ -9,9 +9,9 @@ import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery } from 'kyse
 import pg from 'pg';
 import { createLogger, type Logger } from '../shared/log.ts';
 import { assertIntegerParameters, copyOutBatches, poolWithCopy, type BatchLimits, type ColumnKind } from './copy.ts';
+import type { Database } from './schema.ts';
 
 export type { BatchLimits, ColumnKind } from './copy.ts';
-import type { Database } from './schema.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -33,10 +33,11 @@ export interface Db {
    */
   rows(query: CompiledQuery): Promise<unknown[][]>;
   /**
-   * Streams a read in batches (of about `batch.rows` rows or `batch.bytes` of text, whichever comes first), for a bulk export: one statement and one snapshot from the
-   * first row to the last. Its columns are integers, texts, and texts wanted as UTF-8 bytes (`kinds`; select those
-   * with utf8Bytes() of db/dialect.ts), which go to files as they come, never decoded into JavaScript strings and
-   * encoded back. Its parameters must be integers (PostgreSQL reads it with COPY, SQLite on a connection of its own).
+   * Streams a read in batches (of about `batch.rows` rows or `batch.bytes` of text, whichever comes first), for a
+   * bulk export: one statement and one snapshot from the first row to the last. Its columns are integers, texts, and
+   * texts wanted as UTF-8 bytes (`kinds`; select those with utf8Bytes() of db/dialect.ts), which go to files as they
+   * come, never decoded into JavaScript strings and encoded back. Its parameters must be integers (PostgreSQL reads
+   * it with COPY, SQLite on a connection of its own).
    */
   streamRows(query: CompiledQuery, kinds: readonly ColumnKind[], batch: BatchLimits): AsyncIterable<unknown[][]>;
   /**
@@ -150,7 +151,8 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
 /**
  * A read of a SQLite database in batches, on a read-only connection of its own: statements of other work (a server's
  * requests) may run on the main connection between batches, which an open statement would refuse. An in-memory
- * database has no other connection; it is read at once, then handed on in batches. SQLite returns a BLOB (utf8Bytes) as a Buffer already.
+ * database has no other connection; it is read at once, then handed on in batches. SQLite returns a BLOB
+ * (utf8Bytes) as a Buffer already.
  */
 async function* sqliteBatches(main: SqliteDatabase.Database, file: string, query: CompiledQuery, limits: BatchLimits): AsyncGenerator<unknown[][]> {
   // The same contract as on PostgreSQL, so that a test on either database catches a text parameter.

@@ -181,10 +181,10 @@ export class BinaryCopyParser {
 }
 
 /**
- * Streams a read through COPY … TO STDOUT in binary format, in batches (`limits`): one statement for
- * all of it (one snapshot, no query per chunk: chunked reads cost PostgreSQL twice the time of one COPY at a million
- * records), its text columns as the server's UTF-8 bytes, which a `bytes` column hands on as they are
- * (node-postgres decodes every value of a normal read into a string). The stream pauses while a batch is handled.
+ * Streams a read through COPY … TO STDOUT in binary format, in batches (`limits`): one statement for all of it (one
+ * snapshot, no query per chunk: chunked reads cost PostgreSQL twice the time of one COPY at a million records), its
+ * text columns as the server's UTF-8 bytes, which a `bytes` column hands on as they are (node-postgres decodes every
+ * value of a normal read into a string). The stream pauses while a batch is handled.
  * Leaving early drops the connection: it is still in the middle of the COPY.
  */
 export async function* copyOutBatches(pool: pg.Pool, query: CompiledQuery, kinds: readonly ColumnKind[], limits: BatchLimits): AsyncGenerator<unknown[][]> {
