@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { randomInt } from 'node:crypto';
 import { CsvRowFormatter, defuseFormula, mergeIndex, mergeScopes, msUntilNext } from './rules.ts';
 import { cellLayout, fillCells } from './canonical.ts';
 import { fieldKeysOf } from '../standard/flat.ts';
 import { EXAMPLES } from '../standard/examples.ts';
-import type { RecordType } from '../standard/schema.ts';
-
-const NASTY = ['', 'a', 'Školní "jídelna"', 'back\\slash', 'řádek\nnový', 'tab\there', 'a,b;c', '\u2028', 'emoji 🚲', '=SUM(A1)', '-x', '"', '\\"', 'č\\\\'];
-const pick = <T,>(list: readonly T[]) => list[randomInt(0, list.length)]!;
-
-function randomRecord(type: RecordType): Record<string, unknown> {
-  const record: Record<string, unknown> = { ...EXAMPLES[type] };
-  for (const key of Object.keys(record)) if (typeof record[key] === 'string' && key !== 'typ' && randomInt(0, 3) === 0) record[key] = pick(NASTY) || 'x';
-  if (randomInt(0, 4) === 0) delete record.poznamka;
-  record.cenaNeuvedena = randomInt(0, 2) === 0;
-  record.strany = Array.from({ length: randomInt(1, 4) }, () => ({ nazev: pick(NASTY) || 'n', ...(randomInt(0, 2) ? { ico: '25596641' } : {}), role: 'prijemce' }));
-  record.prilohy = Array.from({ length: randomInt(0, 3) }, () => ({ nazev: pick(NASTY) || 'p', url: 'https://example.cz/a"b' }));
-  return record;
-}
+import { awkwardRecord } from '../testing/random-records.ts';
 
 describe('CSV rows from stored content', () => {
   it('reads canonical JSON into the same line as JSON.parse does, for every record shape', () => {
@@ -25,7 +11,7 @@ describe('CSV rows from stored content', () => {
       for (const excel of [false, true]) {
         const formatter = new CsvRowFormatter(fieldKeysOf(type), { strany: 3, prilohy: 2 }, excel);
         for (let n = 0; n < 300; n++) {
-          const record = randomRecord(type);
+          const record = awkwardRecord(type);
           const content = JSON.stringify(record);
           expect(formatter.rowFromContent(content), content).toBe(formatter.row(JSON.parse(content)));
         }

@@ -103,7 +103,7 @@ export class CsvRowFormatter {
       if (match) return { list: match[1]!, index: Number(match[2]) - 1, member: match[3]! };
       return { list: null, key: column };
     });
-    this.decimalColumns = this.columns.map((column) => excel && AMOUNT_KEYS.has(column));
+    this.decimalColumns = excel ? decimalColumnsOf(this.columns) : this.columns.map(() => false);
     this.layout = cellLayout(this.columns);
     this.cells = new Array<string>(this.columns.length).fill('');
   }
@@ -183,9 +183,14 @@ export class CsvRowFormatter {
   }
 }
 
+/** For each column, whether the Excel variant writes it with a decimal comma (the amounts). */
+export function decimalColumnsOf(columns: readonly string[]): boolean[] {
+  return columns.map((column) => AMOUNT_KEYS.has(column));
+}
+
 const EXCEL_NEEDS_QUOTES = /[";\r\n]/;
 
-function excelField(value: string): string {
+export function excelField(value: string): string {
   if (!EXCEL_NEEDS_QUOTES.test(value)) return value;
   return `"${value.replace(/"/g, '""')}"`;
 }
