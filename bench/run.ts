@@ -70,10 +70,11 @@ function importDump(label: string, file: string, env: Record<string, string>, wh
 
 /**
  * Bulk export of the dump's database: CSV under the standard and NDJSON with history, each written alone, as
- * `om export` decides (CSV on two cores, NDJSON on one), then each on the other number of cores.
+ * `om export` decides (CSV on two cores with SQLite and on one with PostgreSQL, NDJSON on one), then on one and two
+ * cores each.
  */
 function benchExport(label: string, env: Record<string, string>): void {
-  for (const [format, threads] of [['csv', null], ['ndjson', null], ['csv', '1'], ['ndjson', '2']] as const) {
+  for (const [format, threads] of [['csv', null], ['ndjson', null], ['csv', '1'], ['csv', '2'], ['ndjson', '2']] as const) {
     const exportDir = join(dir, `export-${label}-${format}`);
     const run = runOm(['export', '--format', format, ...(threads ? ['--threads', threads] : []), '--json'], { ...env, EXPORT_DIR: exportDir });
     const report = JSON.parse(run.stdout) as { records: number; files: number; seconds: number; threads: number };

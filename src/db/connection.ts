@@ -37,7 +37,8 @@ export interface Db {
    * bulk export: one statement and one snapshot from the first row to the last. Its columns are integers, texts, and
    * texts wanted as UTF-8 bytes (`kinds`; select those with utf8Bytes() of db/dialect.ts), which go to files as they
    * come, never decoded into JavaScript strings and encoded back. Its parameters must be integers (PostgreSQL reads
-   * it with COPY, SQLite on a connection of its own).
+   * it with COPY, SQLite on a connection of its own). A batch's bytes are valid only until the next batch is asked
+   * for (PostgreSQL reuses their memory): copy what must outlive it.
    */
   streamRows(query: CompiledQuery, kinds: readonly ColumnKind[], batch: BatchLimits): AsyncIterable<unknown[][]>;
   /**
@@ -46,8 +47,8 @@ export interface Db {
    */
   preferScans(): void;
   /**
-   * Whether a read runs while this thread goes on (PostgreSQL: the server works meanwhile), so that asking for the
-   * next rows before handling these pays off; SQLite reads synchronously, where it would only hold two at once.
+   * Whether a read runs while this thread goes on (PostgreSQL: the server works meanwhile, on a core of its own);
+   * SQLite reads synchronously, in this thread. A bulk export decides its threads by it.
    */
   readsOverlap: boolean;
   close(): Promise<void>;
@@ -154,6 +155,13 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
  * database has no other connection; it is read at once, then handed on in batches. SQLite returns a BLOB
  * (utf8Bytes) as a Buffer already.
  */
+/**
+ * Waits for the event loop's next turn. better-sqlite3 reads synchronously, and an async generator's `yield` only
+ * queues a microtask: without this, a streamed read kept the event loop from its I/O for the whole read, so neither a
+ * server's requests nor the export's files being created in the background (startTemporaryFiles) got a turn.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 async function* sqliteBatches(main: SqliteDatabase.Database, file: string, query: CompiledQuery, limits: BatchLimits): AsyncGenerator<unknown[][]> {
   // The same contract as on PostgreSQL, so that a test on either database catches a text parameter.
   assertIntegerParameters(query);
@@ -179,6 +187,7 @@ async function* sqliteBatches(main: SqliteDatabase.Database, file: string, query
         yield batch;
         batch = [];
         bytes = 0;
+        await nextTurn();
       }
     }
     if (batch.length > 0) yield batch;

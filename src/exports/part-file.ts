@@ -2,8 +2,8 @@
  * The export worker's output: one file holding the text of many bulk files as segments, each file's segments in
  * order. One file instead of one per bulk file: creating thousands of files while the export writes cost ~1 ms each.
  */
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import { TextBuffer } from '../shared/atomic-file.ts';
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { TextBuffer, type Spill } from '../shared/atomic-file.ts';
 
 export class PartFile {
   private readonly fd: number;
@@ -81,5 +81,34 @@ export class SegmentReader {
 
   close(): void {
     closeSync(this.fd);
+  }
+}
+
+/**
+ * A part file read back while it is still written: the text of bulk files whose temporary files did not exist yet
+ * when their buffers filled (AtomicFile's `pending`). Created at the first spill; removed by close().
+ */
+export class SpillFile implements Spill {
+  private part: PartFile | null = null;
+  private reader: SegmentReader | null = null;
+
+  constructor(readonly path: string) {}
+
+  append(bytes: Uint8Array): number {
+    this.part ??= new PartFile(this.path);
+    return this.part.append(bytes);
+  }
+
+  copy(segments: readonly number[], out: (bytes: Uint8Array) => void): void {
+    this.reader ??= new SegmentReader(this.path);
+    this.reader.copy(segments, out);
+  }
+
+  close(): void {
+    this.reader?.close();
+    this.part?.close();
+    this.reader = null;
+    if (this.part) rmSync(this.path, { force: true });
+    this.part = null;
   }
 }

@@ -6,10 +6,12 @@
  */
 import { join } from 'node:path';
 import { RECORD_TYPES, type RecordType } from '../standard/record-types.ts';
-import { AtomicFile, startTemporaryFiles } from '../shared/atomic-file.ts';
+import { AtomicFile, startTemporaryFiles, type Spill } from '../shared/atomic-file.ts';
 import { SegmentReader, SegmentSink, type PartFile } from './part-file.ts';
 import type { ExportRepository, ExportRecordRow, ExportScopeRow } from './repository.ts';
-import { CsvRowFormatter, filePath, type ExportFileEntry, type ExportFormat } from './rules.ts';
+import { CsvRowFormatter, decimalColumnsOf, filePath, type ExportFileEntry, type ExportFormat } from './rules.ts';
+import { cellLayout } from './canonical.ts';
+import { CsvByteLines } from './csv-bytes.ts';
 
 export type TableFormat = Exclude<ExportFormat, 'ocds'>;
 
@@ -59,12 +61,11 @@ interface ScopeFiles<Sink extends TextSink> {
   ndjson?: OpenFile<Sink>;
 }
 
-// Records handled at once: 1,000 (instead of 2,000 keeps a smaller chunk alive in each thread's heap at the same
-// speed), fewer when the contents are large, so that a chunk holds about CHUNK_TEXT characters (bytes of a stream)
-// whatever the records hold.
-const CHUNK = 1000;
-const MIN_CHUNK = 20;
-const CHUNK_TEXT = 2_000_000;
+// Records handled at once: 250, fewer when the contents are large, so that a batch holds at most about CHUNK_BYTES
+// whatever the records hold. The batch in hand is what survives a young-generation collection: with 1,000 records
+// it was promoted to the old generation over and over (56–81 full collections at a million records), with 250 four.
+const CHUNK = 250;
+const CHUNK_BYTES = 500_000;
 const MAX_SCRATCH = 1024 * 1024;
 
 export class RangeWriter<Sink extends TextSink> {
@@ -72,11 +73,13 @@ export class RangeWriter<Sink extends TextSink> {
   readonly opened: Array<OpenFile<Sink>> = [];
   private readonly scopeOf: Map<string, ExportScopeRow>;
   private readonly wide = new Map<string, { csv: CsvRowFormatter; excel: CsvRowFormatter }>();
+  /** Per type: makes the lines of both CSV variants from a content's bytes, in the widest layout. */
+  private readonly byteLines = new Map<string, CsvByteLines>();
   private readonly widestSlots = new Map<string, { strany: number; prilohy: number }>();
   private readonly platformFiles = new Map<string, ScopeFiles<Sink>>();
   private readonly organizationFiles = new Map<string, ScopeFiles<Sink>>();
   private readonly byPath = new Map<string, OpenFile<Sink>>();
-  /** Where a line written to two files is encoded, once. */
+  /** Where a CSV line is made, once for the files that share it. */
   private scratch = Buffer.allocUnsafe(64 * 1024);
 
   constructor(
@@ -88,7 +91,9 @@ export class RangeWriter<Sink extends TextSink> {
       const ofType = plan.scopes.filter((s) => s.type === type);
       const slots = { strany: Math.max(0, ...ofType.map((s) => s.max_parties ?? 0)), prilohy: Math.max(0, ...ofType.map((s) => s.max_attachments ?? 0)) };
       this.widestSlots.set(type, slots);
-      this.wide.set(type, { csv: new CsvRowFormatter(plan.fieldKeys[type], slots, false), excel: new CsvRowFormatter(plan.fieldKeys[type], slots, true) });
+      const csv = new CsvRowFormatter(plan.fieldKeys[type], slots, false);
+      this.wide.set(type, { csv, excel: new CsvRowFormatter(plan.fieldKeys[type], slots, true) });
+      this.byteLines.set(type, new CsvByteLines(cellLayout(csv.columns), decimalColumnsOf(csv.columns)));
     }
   }
 
@@ -104,51 +109,20 @@ export class RangeWriter<Sink extends TextSink> {
 
   /**
    * Writes the records with ids in (afterId, untilId] (untilId null: to the end) and returns how many there were.
-   * `onChunk` gets the running count after each batch; the writer waits for a returned promise. `readAhead`: see
-   * batches().
+   * `onChunk` gets the running count after each batch; the writer waits for a returned promise.
    */
-  async write(repository: ExportRepository, afterId: number, untilId: number | null, onChunk?: (done: number) => void | Promise<void>, readAhead = false): Promise<number> {
+  async write(repository: ExportRepository, afterId: number, untilId: number | null, onChunk?: (done: number) => void | Promise<void>): Promise<number> {
     let done = 0;
-    if (this.plan.formats.length === 0) return 0;
-    for await (const rows of this.batches(repository, afterId, untilId, readAhead)) {
+    const formats = this.plan.formats;
+    if (formats.length === 0) return 0;
+    const batches = repository.streamRecords({ afterId, untilId }, { rows: CHUNK, bytes: CHUNK_BYTES }, { organizationIds: this.plan.organizationIds, withContent: formats.some((format) => format !== 'ndjson'), withLine: formats.includes('ndjson') });
+    for await (const rows of batches) {
       let skipped = 0;
       for (const row of rows) if (!this.writeRow(row)) skipped++;
       done += rows.length - skipped;
       await onChunk?.(done);
     }
     return done;
-  }
-
-  /**
-   * The records of the range in batches. With NDJSON, one streamed read whose lines the database builds
-   * (ExportRepository.recordsWithLines); for CSV alone, queries of a chunk each, whose size follows the contents'
-   * length. With `readAhead` the next chunk is asked for before this one is written, so that the database works
-   * meanwhile.
-   */
-  private async *batches(repository: ExportRepository, afterId: number, untilId: number | null, readAhead: boolean): AsyncGenerator<ExportRecordRow[]> {
-    const organizationIds = this.plan.organizationIds;
-    if (this.plan.formats.includes('ndjson')) {
-      yield* repository.recordsWithLines({ afterId, untilId }, { rows: CHUNK, bytes: CHUNK_TEXT }, { organizationIds, withContent: this.plan.formats.some((format) => format !== 'ndjson') });
-      return;
-    }
-    let limit = CHUNK;
-    const read = (after: number) => repository.recordsAfter(after, limit, { organizationIds, untilId });
-    let next: Promise<ExportRecordRow[]> | null = null;
-    for (let after = afterId; ; ) {
-      const rows = await (next ?? read(after));
-      next = null;
-      if (rows.length === 0) return;
-      if (readAhead) {
-        next = read(rows[rows.length - 1]!.id);
-        // Should this chunk fail, the next one's rejection is not left unhandled.
-        next.catch(() => undefined);
-      }
-      let text = 0;
-      for (const row of rows) text += row.content!.length;
-      limit = Math.max(MIN_CHUNK, Math.min(CHUNK, Math.floor((CHUNK_TEXT * rows.length) / Math.max(1, text))));
-      after = rows[rows.length - 1]!.id;
-      yield rows;
-    }
   }
 
   /** The open file of a path, opened (with its header) if this range had no row for it. */
@@ -210,44 +184,51 @@ export class RangeWriter<Sink extends TextSink> {
     const own = this.organizationFiles.get(key) ?? (this.scopeOf.has(key) ? this.organizationFilesOf(row.organization_id, row.type) : undefined);
     if (!own) return false;
     const platform = this.plan.platform ? this.platformFilesOf(row.type) : undefined;
-    const wide = this.wide.get(row.type)!;
     const personal = row.naturalPerson || row.redactions !== '[]';
     const count = (opened: OpenFile<Sink>) => {
       opened.entry.rows++;
       if (personal) opened.entry.personalData = true;
     };
-    // The same line for the organisation's file and the platform's is encoded once and copied into both.
-    const add = (mine: OpenFile<Sink> | undefined, shared: OpenFile<Sink> | undefined, line: string) => {
-      // A line too long for the scratch (kept at most 1 MB) is encoded for each file.
-      if (mine && shared && line.length * 3 <= MAX_SCRATCH) {
-        count(mine);
-        count(shared);
-        if (this.scratch.length < line.length * 3) this.scratch = Buffer.allocUnsafe(Math.min(MAX_SCRATCH, Math.max(line.length * 3, this.scratch.length * 2)));
-        const length = this.scratch.write(line, 0, 'utf8');
-        mine.file.writeEncoded(this.scratch, length);
-        shared.file.writeEncoded(this.scratch, length);
-        return;
-      }
-      if (mine) {
-        count(mine);
-        mine.file.write(line);
-      }
-      if (shared) {
-        count(shared);
-        shared.file.write(line);
-      }
-    };
-    if (row.status === 'published') {
-      for (const format of ['csv', 'excel'] as const) {
-        const mine = own[format];
-        const shared = platform?.[format];
-        if (!mine && !shared) continue;
-        // Read once into the widest layout; the organisation's file may have fewer numbered columns.
-        const escaped = wide[format].escapedCells(row.content!);
-        if (mine && shared && mine.projection === null) add(mine, shared, wide[format].lineOf(escaped, null));
-        else {
-          if (mine) add(mine, undefined, wide[format].lineOf(escaped, mine.projection));
-          if (shared) add(undefined, shared, wide[format].lineOf(escaped, null));
+    if (row.status === 'published' && (own.csv || own.excel || platform?.csv || platform?.excel)) {
+      const content = row.content;
+      if (!content) throw new Error(`record ${row.id} was read without its content`);
+      const lines = this.byteLines.get(row.type)!;
+      if (lines.scan(content)) {
+        const bound = lines.lineBound();
+        if (this.scratch.length < bound) this.scratch = Buffer.allocUnsafe(Math.max(bound, Math.min(MAX_SCRATCH, this.scratch.length * 2)));
+        const scratch = this.scratch;
+        for (const format of ['csv', 'excel'] as const) {
+          const mine = own[format];
+          const shared = platform?.[format];
+          const excel = format === 'excel';
+          // The line of the organisation's file and the platform's is the same unless the organisation's has fewer
+          // numbered columns: then each is made on its own.
+          if (mine && shared && mine.projection === null) {
+            const length = lines.line(scratch, 0, excel, null);
+            count(mine);
+            count(shared);
+            mine.file.writeEncoded(scratch, length);
+            shared.file.writeEncoded(scratch, length);
+            continue;
+          }
+          for (const opened of [mine, shared]) {
+            if (!opened) continue;
+            count(opened);
+            opened.file.writeEncoded(scratch, lines.line(scratch, 0, excel, opened === mine ? opened.projection : null));
+          }
+        }
+        if (this.scratch.length > MAX_SCRATCH) this.scratch = Buffer.allocUnsafe(MAX_SCRATCH);
+      } else {
+        // A content in a shape the byte scan does not expect: formatted as text (parsed where it must be).
+        const text = content.toString('utf8');
+        const wide = this.wide.get(row.type)!;
+        for (const format of ['csv', 'excel'] as const) {
+          const escaped = wide[format].escapedCells(text);
+          for (const opened of [own[format], platform?.[format]]) {
+            if (!opened) continue;
+            count(opened);
+            opened.file.write(wide[format].lineOf(escaped, opened === own[format] ? opened.projection : null));
+          }
         }
       }
     }
@@ -288,12 +269,14 @@ export function knownFilePaths(plan: ExportPlan): string[] {
 
 /**
  * A writer of the bulk files themselves in `directory`: each file appears, complete, when committed. `created`
- * holds temporary files made beforehand, by path relative to the directory.
+ * holds temporary files being made in the background (startKnownFiles), by path relative to the directory; until
+ * one `exists`, an organisation file's full buffers go to `spill`.
  */
-export function bulkFileWriter(plan: ExportPlan, directory: string, created: ReadonlyMap<string, string> = new Map()): RangeWriter<AtomicFile> {
+export function bulkFileWriter(plan: ExportPlan, directory: string, known?: { created: ReadonlyMap<string, string>; exists(temporaryPath: string): boolean; spill: Spill }): RangeWriter<AtomicFile> {
   return new RangeWriter(plan, (entry, header) => {
     // Thousands of organisation files are written at once: only the most recently written keep a descriptor.
-    const file = new AtomicFile(join(directory, entry.path), entry.organization === null ? {} : { lazy: true, bufferBytes: plan.organizationBufferBytes }, created.get(entry.path));
+    const options = entry.organization === null ? {} : { lazy: true, bufferBytes: plan.organizationBufferBytes, pending: known && { exists: known.exists, spill: known.spill } };
+    const file = new AtomicFile(join(directory, entry.path), options, known?.created.get(entry.path));
     if (header) file.write(header);
     return file;
   });
@@ -303,10 +286,10 @@ export function bulkFileWriter(plan: ExportPlan, directory: string, created: Rea
  * Starts creating the temporary files of the known scopes (libuv's thread pool) while the rows stream; wait for
  * `ready` before committing or removing them. Paths are relative to the directory.
  */
-export function startKnownFiles(plan: ExportPlan, directory: string): { paths: Map<string, string>; ready: Promise<void> } {
+export function startKnownFiles(plan: ExportPlan, directory: string): { paths: Map<string, string>; ready: Promise<void>; exists(temporaryPath: string): boolean } {
   const paths = knownFilePaths(plan);
   const started = startTemporaryFiles(paths.map((path) => join(directory, path)));
-  return { paths: new Map(paths.map((path) => [path, started.paths.get(join(directory, path))!])), ready: started.ready };
+  return { paths: new Map(paths.map((path) => [path, started.paths.get(join(directory, path))!])), ready: started.ready, exists: started.exists };
 }
 
 /** A writer of the second range: every bulk file's text goes, as segments, into one part file. */

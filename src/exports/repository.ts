@@ -7,8 +7,8 @@ import { jsonText, textPosition, utf8Bytes } from '../db/dialect.ts';
 /** Parties are stored as given, so the content of a record naming a natural person holds this. */
 const PERSONAL_MARK = '"typOsoby":"fyzicka';
 
-/** The columns of ExportRepository.recordsWithLines, as Db.streamRows decodes them. */
-const LINE_COLUMNS = ['integer', 'integer', 'text', 'text', 'text', 'text', 'integer', 'bytes'] as const;
+/** The columns of ExportRepository.streamRecords, as Db.streamRows decodes them. */
+const STREAM_COLUMNS = ['integer', 'integer', 'text', 'text', 'text', 'bytes', 'integer', 'bytes'] as const;
 
 export interface ExportScopeRow {
   organization_id: number;
@@ -27,8 +27,8 @@ export interface ExportRecordRow {
   organization_id: number;
   type: string;
   status: string;
-  /** The current version's public content (absent when only NDJSON is written). */
-  content?: string;
+  /** The current version's public content as UTF-8 (absent when only NDJSON is written). */
+  content?: Buffer;
   /** JSON list of what was hidden from the public content (birth numbers): such a record names a natural person. */
   redactions: string;
   /** Whether a party of the current version is a natural person. */
@@ -44,7 +44,7 @@ export class ExportRepository {
     this.db = database.kysely;
   }
 
-  /** Whether asking for the next chunk before handling this one overlaps work (see Db.readsOverlap). */
+  /** Whether the database reads on a core of its own while this thread works (see Db.readsOverlap). */
   readsOverlap(): boolean {
     return this.database.readsOverlap;
   }
@@ -84,66 +84,39 @@ export class ExportRepository {
   }
 
   /**
-   * For CSV: the next records after id `afterId` in id order, with their current content. Id order reads versions
-   * nearly sequentially (they were written in about that order); organisation order jumped across the whole table
-   * and read 2.5 times slower at a million records.
+   * The records with ids in (afterId, untilId] in id order, in one streamed read (Db.streamRows) in batches of
+   * `batch`: with their current content as UTF-8 bytes when CSV is written (the lines are made from those bytes,
+   * exports/csv-bytes.ts) and their NDJSON line (ndjsonLineOf) when NDJSON is. Queries of 1,000 records each, as CSV
+   * once read, cost PostgreSQL twice the time of one COPY at a million records (planning, starting and ending each).
+   * Id order reads versions nearly sequentially (they were written in about that order); organisation order jumped
+   * across the whole table and read 2.5 times slower at a million records.
    */
-  async recordsAfter(afterId: number, limit: number, options: { organizationIds?: number[]; untilId?: number | null }): Promise<ExportRecordRow[]> {
-    let query = this.db
-      .selectFrom('records as r')
-      .innerJoin('record_versions as v', (join) => join.onRef('v.record_id', '=', 'r.id').onRef('v.version_no', '=', 'r.current_version_no'))
-      // Each selected column costs: CSV reads only what it needs.
-      .select(['r.id', 'r.organization_id', 'r.type', 'r.status', 'v.redactions', 'v.content'])
-      .select(this.naturalPersonOf().as('natural_person'))
-      .where('r.id', '>', afterId)
-      // Implied by the join, but without it PostgreSQL merge-joins from the first version on every chunk.
-      .where('v.record_id', '>', afterId);
-    if (options.untilId != null) query = query.where('r.id', '<=', options.untilId).where('v.record_id', '<=', options.untilId);
-    if (options.organizationIds) query = query.where('r.organization_id', 'in', options.organizationIds);
-    // Rows as arrays: building objects in the driver cost ~40 % of the read on SQLite.
-    const rows = await this.database.rows(query.orderBy('r.id').limit(limit).compile());
-    return rows.map((row): ExportRecordRow => ({
-      id: Number(row[0]),
-      organization_id: Number(row[1]),
-      type: row[2] as string,
-      status: row[3] as string,
-      redactions: row[4] as string,
-      content: row[5] as string,
-      naturalPerson: Number(row[6]) === 1,
-    }));
-  }
-
-  /**
-   * For NDJSON: the records with ids in (afterId, untilId] in id order, each with its NDJSON line (ndjsonLineOf)
-   * and, for CSV in the same run, its current content, in one streamed read (Db.streamRows) in batches of `batch`.
-   * Queries of 1,000 records each, as CSV reads, cost PostgreSQL twice the time of one COPY at a million records
-   * (planning, starting and ending each); for CSV alone, the stream measured as fast but held 10–15 MB more on two
-   * threads (each with its own stream), so CSV stays with those queries.
-   */
-  async *recordsWithLines(range: { afterId: number; untilId: number | null }, batch: BatchLimits, options: { organizationIds?: number[]; withContent: boolean }): AsyncGenerator<ExportRecordRow[]> {
+  async *streamRecords(range: { afterId: number; untilId: number | null }, batch: BatchLimits, options: { organizationIds?: number[]; withContent: boolean; withLine: boolean }): AsyncGenerator<ExportRecordRow[]> {
     const { afterId, untilId } = range;
     let query = this.db
       .selectFrom('records as r')
       .innerJoin('organizations as o', 'o.id', 'r.organization_id')
       .innerJoin('record_versions as v', (join) => join.onRef('v.record_id', '=', 'r.id').onRef('v.version_no', '=', 'r.current_version_no'))
       .select(['r.id', 'r.organization_id', 'r.type', 'r.status', 'v.redactions'])
-      .select(options.withContent ? sql<string>`v.content`.as('content') : sql<null>`null`.as('content'))
+      // Each selected column costs: only what the formats need.
+      .select(options.withContent ? utf8Bytes(this.db, sql<string>`v.content`).as('content') : sql<null>`null`.as('content'))
       .select(this.naturalPersonOf().as('natural_person'))
-      .select(utf8Bytes(this.db, this.ndjsonLineOf()).as('line'))
+      .select(options.withLine ? utf8Bytes(this.db, this.ndjsonLineOf()).as('line') : sql<null>`null`.as('line'))
       .where('r.id', '>', afterId)
+      // Implied by the join, but without it PostgreSQL merge-joins from the first version.
       .where('v.record_id', '>', afterId);
     if (untilId != null) query = query.where('r.id', '<=', untilId).where('v.record_id', '<=', untilId);
     if (options.organizationIds) query = query.where('r.organization_id', 'in', options.organizationIds);
-    for await (const found of this.database.streamRows(query.orderBy('r.id').compile(), LINE_COLUMNS, batch)) {
+    for await (const found of this.database.streamRows(query.orderBy('r.id').compile(), STREAM_COLUMNS, batch)) {
       yield found.map((row): ExportRecordRow => ({
         id: Number(row[0]),
         organization_id: Number(row[1]),
         type: row[2] as string,
         status: row[3] as string,
         redactions: row[4] as string,
-        content: (row[5] as string | null) ?? undefined,
+        content: (row[5] as Buffer | null) ?? undefined,
         naturalPerson: Number(row[6]) === 1,
-        line: row[7] as Buffer,
+        line: (row[7] as Buffer | null) ?? undefined,
       }));
     }
   }

@@ -17,17 +17,19 @@ import type { OcdsExporter } from '../ocds/export.ts';
 import { mergeIndex, mergeScopes, msUntilNext, type ExportFileEntry, type ExportFormat, type ExportIndex } from './rules.ts';
 import { abortFiles, appendParts, bulkFileWriter, commitFiles, startKnownFiles, type ExportPlan, type RangeWriter, type TableFormat } from './range-writer.ts';
 import { ExportWorker } from './export-in-worker.ts';
+import { SpillFile } from './part-file.ts';
 import type { Range } from './export-worker.ts';
 
 export const INDEX_FILE = 'index.json';
 /** Bytes all organisation files may buffer together by default; each gets an even share between 4 and 64 kB. */
 const ORGANIZATION_BUFFER_BYTES = 16 * 1024 * 1024;
 /**
- * From this many records an export of CSV files runs on two cores by default: this thread writes the first range of
- * the records, a worker thread the rest into a part appended afterwards. Formatting CSV cells is most of its time:
- * at a million records the second core took 20–25 % off (SQLite 11.7 → 8.8 s, PostgreSQL 13.9 → 11.4 s) for ~20 MB
- * more memory. NDJSON, whose lines the database builds, gained ~25 % on SQLite and lost ~25 % on PostgreSQL on two
- * cores (`npm run bench`: 76,900 against 60,500 rows/s; 48,400 against 64,300), for 35–75 MB more, beyond 200 MB,
+ * From this many records an export of CSV files into SQLite runs on two cores by default: this thread writes the
+ * first range of the records, a worker thread the rest into a part appended afterwards. At a million records that
+ * measured 8.8–9.0 s at 192–198 MB against 11.7–12.0 s at 136–147 MB on one core. On PostgreSQL the server reads on the
+ * second core already: one core measured 9.2–9.7 s at 135–137 MB, two 7.6–9.1 s at 203–209 MB, over the 200 MB the
+ * export must stay under, so PostgreSQL stays on one. NDJSON, whose lines the database builds, gained ~25 % on SQLite
+ * and lost ~25 % on PostgreSQL on two cores (76,900 against 60,500 rows/s; 48,400 against 64,300) for 35–75 MB more,
  * so an export with NDJSON stays on one core unless asked.
  */
 const TWO_CORES_FROM = 20_000;
@@ -113,7 +115,7 @@ export class ExportService {
     // to the layout) waits for the next export.
     const lastId = await this.repository.maxId(organizationIds);
     const total = await this.repository.count(organizationIds);
-    const threads = options.threads ?? (formats.includes('ndjson') || total < TWO_CORES_FROM ? 1 : 2);
+    const threads = options.threads ?? (formats.includes('ndjson') || total < TWO_CORES_FROM || this.repository.readsOverlap() ? 1 : 2);
     const split = threads === 2 && formats.length > 0 && database && total > 0 ? await this.repository.idAtPosition(Math.floor(total * FIRST_RANGE_SHARE), organizationIds) : null;
     const layout = { formats, generatedAt, organizationIds, organizationBufferBytes: options.organizationBufferBytes ?? ORGANIZATION_BUFFER_BYTES };
     const onProgress = options.onProgress ?? (() => undefined);
@@ -151,24 +153,36 @@ export class ExportService {
   /**
    * A writer into the files themselves, with the file of every known scope opened (and its header buffered). Their
    * temporary files are created in the background while rows are written (at a million records on PostgreSQL this
-   * thread had waited 1.0–1.4 s for them); `settle` waits for that before the files are committed or dropped.
+   * thread had waited 1.0–1.4 s for them); until a file exists, its full buffers wait in a spill file
+   * (AtomicFile's `pending`). `settle` waits for the creation; `commit` renames the files into place; `drop`
+   * removes what the export made. The spill is removed by either.
    */
-  private openFiles(plan: ExportPlan): { writer: RangeWriter<AtomicFile>; settle(): Promise<void>; drop(): Promise<void> } {
+  private openFiles(plan: ExportPlan): { writer: RangeWriter<AtomicFile>; settle(): Promise<void>; commit(): ExportFileEntry[]; drop(): Promise<void> } {
     const known = startKnownFiles(plan, this.directory);
+    const spill = new SpillFile(join(this.directory, `.spill-${process.pid}-${Date.now().toString(36)}.tmp`));
     let writer: RangeWriter<AtomicFile> | null = null;
     const drop = async () => {
       await known.ready.catch(() => undefined);
       if (writer) abortFiles(writer);
       removeTemporaryFiles(known.paths.values());
+      spill.close();
     };
     try {
-      writer = bulkFileWriter(plan, this.directory, known.paths);
+      writer = bulkFileWriter(plan, this.directory, { created: known.paths, exists: known.exists, spill });
       writer.openKnownFiles();
     } catch (error) {
       void drop();
       throw error;
     }
-    return { writer, settle: () => known.ready, drop };
+    const opened = writer;
+    const commit = () => {
+      try {
+        return commitFiles(opened);
+      } finally {
+        spill.close();
+      }
+    };
+    return { writer, settle: () => known.ready, commit, drop };
   }
 
   /** A small export in this thread: the records in one pass, straight into the files. */
@@ -176,12 +190,9 @@ export class ExportService {
     const plan = await this.plan(layout, 1, (organizationIds) => this.repository.scopes(organizationIds, range));
     const files = this.openFiles(plan);
     try {
-      // CSV on one core reads the next chunk ahead, so that PostgreSQL works while this thread writes (NDJSON, which
-      // did the same, streams now: ExportRepository.recordsWithLines). On two cores, where the four processes
-      // already share two cores, it gained nothing and held ~10 MB more; SQLite reads synchronously.
-      const records = await files.writer.write(this.repository, range.afterId, range.untilId, (done) => onProgress(done, total), this.repository.readsOverlap());
+      const records = await files.writer.write(this.repository, range.afterId, range.untilId, (done) => onProgress(done, total));
       await files.settle();
-      return { written: commitFiles(files.writer), records };
+      return { written: files.commit(), records };
     } catch (error) {
       await files.drop();
       throw error;
@@ -223,11 +234,11 @@ export class ExportService {
       const firstWritten = seconds();
       const part = await worker.answer('part-written');
       const secondWritten = seconds();
-      appendParts(writer, partPath, part.parts);
       await files.settle();
+      appendParts(writer, partPath, part.parts);
       // How the two ranges kept pace (FIRST_RANGE_SHARE balances them).
       this.logger.debug('export ranges written', { planned: Number(((planned - begun) / 1000).toFixed(2)), firstWritten, secondWritten, appended: seconds() });
-      const written = commitFiles(writer);
+      const written = files.commit();
       this.logger.debug('export files committed', { committed: seconds() });
       return { written, records: records + part.records };
     } catch (error) {

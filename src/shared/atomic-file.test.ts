@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AtomicFile, removeTemporaryFiles, startTemporaryFiles } from './atomic-file.ts';
+import { AtomicFile, removeTemporaryFiles, startTemporaryFiles, type Spill } from './atomic-file.ts';
 
 const directories: string[] = [];
 function directory(): string {
@@ -102,5 +102,49 @@ describe('atomic files', () => {
     file.commit();
     expect(readFileSync(last, 'utf8')).toBe('hned teď!');
     expect(paths.slice(0, 299).every((path) => existsSync(started.paths.get(path)!))).toBe(true);
+  });
+
+  it('keeps the full buffers of a file not created yet in a spill, and writes them first once it exists', () => {
+    const dir = directory();
+    const kept: Buffer[] = [];
+    const spill: Spill = {
+      append: (bytes) => kept.push(Buffer.from(bytes)) - 1,
+      copy: (segments, out) => {
+        for (let i = 0; i < segments.length; i += 2) out(kept[segments[i]!]!);
+      },
+    };
+    let exists = false;
+    const pending = { exists: () => exists, spill };
+    const target = join(dir, 'org', 'f.csv');
+    const temporary = `${target}.tmp`;
+    const file = new AtomicFile(target, { lazy: true, bufferBytes: 8, pending }, temporary);
+    const text = ['řádek 1\n', 'řádek 2\n', 'třetí řádek, delší než buffer\n', 'čtvrtý\n'];
+    file.write(text[0]!);
+    file.write(text[1]!);
+    file.write(text[2]!);
+    // Nothing was created: the full buffers wait in the spill.
+    expect(existsSync(join(dir, 'org'))).toBe(false);
+    expect(kept.length).toBeGreaterThan(0);
+    exists = true;
+    file.write(text[3]!);
+    // A file whose text all went to the spill is opened at its commit.
+    const onlySpilled = new AtomicFile(join(dir, 'org2', 'g.csv'), { lazy: true, bufferBytes: 4, pending: { exists: () => false, spill } }, join(dir, 'org2', 'g.csv.tmp'));
+    onlySpilled.write('celý do spillu');
+    onlySpilled.flush();
+    const written = file.commit();
+    expect(readFileSync(target, 'utf8')).toBe(text.join(''));
+    expect(written.sha256).toBe(createHash('sha256').update(text.join('')).digest('hex'));
+    expect(written.bytes).toBe(Buffer.byteLength(text.join('')));
+    onlySpilled.commit();
+    expect(readFileSync(join(dir, 'org2', 'g.csv'), 'utf8')).toBe('celý do spillu');
+  });
+
+  it('tells which background files exist yet', async () => {
+    const dir = directory();
+    const paths = Array.from({ length: 50 }, (_, i) => join(dir, `org${i}`, 'f.csv'));
+    const started = startTemporaryFiles(paths, 2);
+    expect(started.exists(started.paths.get(paths[49]!)!)).toBe(false);
+    await started.ready;
+    expect(paths.every((path) => started.exists(started.paths.get(path)!))).toBe(true);
   });
 });

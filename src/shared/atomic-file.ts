@@ -21,6 +21,21 @@ export interface AtomicFileOptions {
   lazy?: boolean;
   /** fsync before the rename: for files whose loss after a crash matters more than the time (the index). */
   durable?: boolean;
+  /**
+   * For a file whose temporary file is being created in the background (startTemporaryFiles): until it exists, full
+   * buffers go to `spill` and are copied into the file once it does. Creating a file waited ~0.6 ms for this
+   * kind of disk, one creation at a time however many threads asked; the export reached most of its thousands of files
+   * before the background had made them, and made them itself meanwhile (2.4 s of a million-record CSV export).
+   */
+  pending?: { exists(temporaryPath: string): boolean; spill: Spill };
+}
+
+/** Where bytes wait: kept in order as segments, handed back in that order. */
+export interface Spill {
+  /** Keeps the bytes and returns where they start. */
+  append(bytes: Uint8Array): number;
+  /** Hands back the segments (start and length, alternating) in order, in pieces. */
+  copy(segments: readonly number[], out: (bytes: Uint8Array) => void): void;
 }
 
 export interface WrittenFile {
@@ -52,6 +67,11 @@ export interface TemporaryFiles {
   paths: Map<string, string>;
   /** Settles once every file exists (or creating stopped at the first failure, which it rejects with). */
   ready: Promise<void>;
+  /**
+   * Whether the file of a temporary path may be opened now: it exists, or creating stopped (after a failure the
+   * caller creates it and meets the error itself).
+   */
+  exists(temporaryPath: string): boolean;
 }
 
 /**
@@ -63,8 +83,10 @@ export interface TemporaryFiles {
 export function startTemporaryFiles(paths: readonly string[], concurrency = 16): TemporaryFiles {
   const temporary = new Map(paths.map((path) => [path, temporaryPathOf(path)]));
   const queue = [...temporary.values()];
+  const existing = new Set<string>();
   let next = 0;
   let failed = false;
+  let stopped = false;
   const createOne = async (path: string) => {
     let fd: number;
     // Appending, not exclusive: the export may have created the file itself already (its name is this process's own).
@@ -76,6 +98,7 @@ export function startTemporaryFiles(paths: readonly string[], concurrency = 16):
       fd = await openAsync(path, 'a');
     }
     closeSync(fd);
+    existing.add(path);
   };
   // Every creator has stopped before `ready` settles, so that no file appears after the caller cleans up.
   const ready = Promise.allSettled(
@@ -90,12 +113,13 @@ export function startTemporaryFiles(paths: readonly string[], concurrency = 16):
       }
     }),
   ).then((outcomes) => {
+    stopped = true;
     const failure = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failure) throw failure.reason;
   });
   // A failure is reported to whoever awaits `ready`; until then it is not an unhandled rejection.
   ready.catch(() => undefined);
-  return { paths: temporary, ready };
+  return { paths: temporary, ready, exists: (path) => stopped || failed || existing.has(path) };
 }
 
 /** Removes these temporary files where they exist; one that could never be made (its folder is a file) is no error. */
@@ -179,6 +203,8 @@ export class AtomicFile extends TextBuffer {
   private readonly hash: Hash;
   private readonly tempPath: string;
   private fd: number | null;
+  /** Segments in options.pending's spill, written while the file did not exist yet. */
+  private spilled: number[] = [];
 
   /** `created`: its temporary path from startTemporaryFiles (the file empty, or not yet there). */
   constructor(
@@ -205,10 +231,32 @@ export class AtomicFile extends TextBuffer {
   protected writeOut(bytes: Uint8Array): void {
     this.hash.update(bytes);
     this.bytes += bytes.length;
-    if (this.fd === null) this.fd = openCreating(this.tempPath, 'a');
+    const pending = this.options.pending;
+    if (this.fd === null && pending && !pending.exists(this.tempPath)) {
+      this.spilled.push(pending.spill.append(bytes), bytes.length);
+      return;
+    }
+    this.writeAll(this.descriptor(), bytes);
+  }
+
+  /** The open descriptor, opened (and the spilled segments copied in first) when closed. */
+  private descriptor(): number {
+    if (this.fd === null) {
+      const fd = openCreating(this.tempPath, 'a');
+      this.fd = fd;
+      if (this.spilled.length > 0) {
+        const segments = this.spilled;
+        this.spilled = [];
+        this.options.pending!.spill.copy(segments, (piece) => this.writeAll(fd, piece));
+      }
+    }
     if (this.options.lazy) this.markWritten();
+    return this.fd;
+  }
+
+  private writeAll(fd: number, bytes: Uint8Array): void {
     let offset = 0;
-    while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset, bytes.length - offset);
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
   }
 
   /** Moves a lazy file to the most recently written end, closing the least recently written beyond the cap. */
@@ -233,6 +281,8 @@ export class AtomicFile extends TextBuffer {
    */
   commit(): WrittenFile {
     this.flush();
+    // A file whose whole text went to the spill has not been opened yet.
+    if (this.spilled.length > 0) this.descriptor();
     if (this.fd !== null && this.options.durable) fsyncSync(this.fd);
     this.closeDescriptor();
     renameSync(this.tempPath, this.path);
