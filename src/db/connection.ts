@@ -150,17 +150,18 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
 }
 
 /**
- * A read of a SQLite database in batches, on a read-only connection of its own: statements of other work (a server's
- * requests) may run on the main connection between batches, which an open statement would refuse. An in-memory
- * database has no other connection; it is read at once, then handed on in batches. SQLite returns a BLOB
- * (utf8Bytes) as a Buffer already.
- */
-/**
  * Waits for the event loop's next turn. better-sqlite3 reads synchronously, and an async generator's `yield` only
  * queues a microtask: without this, a streamed read kept the event loop from its I/O for the whole read, so neither a
  * server's requests nor the export's files being created in the background (startTemporaryFiles) got a turn.
  */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A read of a SQLite database in batches, on a read-only connection of its own: statements of other work (a server's
+ * requests) may run on the main connection between batches, which an open statement would refuse. An in-memory
+ * database has no other connection; it is read at once, then handed on in batches. SQLite returns a BLOB
+ * (utf8Bytes) as a Buffer already.
+ */
 
 async function* sqliteBatches(main: SqliteDatabase.Database, file: string, query: CompiledQuery, limits: BatchLimits): AsyncGenerator<unknown[][]> {
   // The same contract as on PostgreSQL, so that a test on either database catches a text parameter.

@@ -24,7 +24,7 @@ export class ExportWorker {
 
   /** `onProgress` may throw or reject: the failure ends the export like any other. */
   constructor(data: ExportWorkerData, onProgress: (done: number) => void | Promise<void>) {
-    // A small heap: the worker holds one chunk of rows at a time (at most ~4 MB of contents, range-writer.ts).
+    // A small heap: the worker holds one batch of rows at a time (at most ~0.5 MB, range-writer.ts).
     // Measured at a million records: 4 MB of young and 48 MB of old generation ran as fast as 16 and 64 MB, ~15 MB
     // lower at the peak; 32 MB of old generation collected so often that the export took a third longer.
     this.worker = new Worker(WORKER_URL, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 } });

@@ -36,13 +36,14 @@ async function writePart(repository: ExportRepository, plan: ExportPlan, range: 
   const part = new PartFile(partPath);
   try {
     const writer = partWriter(plan, part);
-    // Batches are small (range-writer.ts): progress goes to the other thread every 1,000 records or so.
+    // Batches are small (range-writer.ts): progress goes to the other thread every 1,000 records or so, and at the end.
     let nextProgress = 0;
     const records = await writer.write(repository, range.afterId, range.untilId, (done) => {
       if (done < nextProgress) return;
       nextProgress = done + 1000;
       send({ type: 'progress', done });
     });
+    send({ type: 'progress', done: records });
     const parts = writer.opened.map(({ entry, organizationId, file }): WrittenPart => {
       file.flush();
       return { path: entry.path, organizationId, type: entry.type!, format: entry.format as TableFormat, rows: entry.rows, personalData: entry.personalData, segments: file.segments };

@@ -2,7 +2,8 @@
  * The export worker's output: one file holding the text of many bulk files as segments, each file's segments in
  * order. One file instead of one per bulk file: creating thousands of files while the export writes cost ~1 ms each.
  */
-import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { TextBuffer, type Spill } from '../shared/atomic-file.ts';
 
 export class PartFile {
@@ -95,7 +96,11 @@ export class SpillFile implements Spill {
   constructor(readonly path: string) {}
 
   append(bytes: Uint8Array): number {
-    this.part ??= new PartFile(this.path);
+    if (!this.part) {
+      // The export's directory itself may not exist yet: its files are still being created.
+      mkdirSync(dirname(this.path), { recursive: true });
+      this.part = new PartFile(this.path);
+    }
     return this.part.append(bytes);
   }
 

@@ -204,6 +204,25 @@ describe('bulk export', () => {
     expect(files()).toEqual(withPlatform);
   });
 
+  it('exports one organisation into a directory that does not exist yet, its full buffers waiting for their files', async () => {
+    const database = await createTestDatabase();
+    databases.push(database);
+    const parent = mkdtempSync(join(tmpdir(), 'om-export-'));
+    directories.push(parent);
+    const directory = join(parent, 'new', 'export');
+    const context = testContext(database.db, { EXPORT_DIR: directory });
+    const town = await makeOrganization(context, { name: 'Obec Nová' });
+    const subject = 'Údržba veřejné zeleně a dětských hřišť v místních částech obce, '.repeat(4);
+    await context.register.publish(town, items(Array.from({ length: 60 }, (_, i) => contract({ id: `Z-${i}`, predmet: `${subject}${i}` }))), { source: 'test' });
+    // The smallest buffers (4 kB a file): the first flush comes before the file is created in the background.
+    await context.exports.run({ formats: ['csv', 'excel'], organizations: [town.ico], organizationBufferBytes: 1 });
+    const lines = readFileSync(join(directory, town.ico, 'smlouvy.csv'), 'utf8').split('\r\n');
+    expect(lines.filter((line) => line !== '')).toHaveLength(61);
+    // The subject holds commas: quoted, and the rows in the order published.
+    expect(lines.slice(1, 61).every((line, i) => line.includes(`"${subject}${i}"`))).toBe(true);
+    expect(readdirSync(directory).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('leaves out a record of a scope its plan does not know (committed after the plan was read) for the next export', async () => {
     const { ctx: context, dir: directory } = await freshContext();
     const planned = await makeOrganization(context, { name: 'Obec V plánu' });

@@ -52,7 +52,10 @@ export interface ExportOptions {
    * of 189–193 MB against 21.9–22.8 s and 198–201 MB with 16 MB and the default cache.
    */
   organizationBufferBytes?: number;
-  /** 1: one thread; 2: a worker thread writes the second range of records. Default: 2 for CSV and Excel only, from 20,000 records. */
+  /**
+   * 1: one thread; 2: a worker thread writes the second range of records. Default: 2 for CSV and Excel only, from
+   * 20,000 records, on SQLite (PostgreSQL reads on a core of its own: see TWO_CORES_FROM).
+   */
   threads?: 1 | 2;
 }
 
