@@ -15,7 +15,7 @@ if (process.argv[2] !== 'export') setFlagsFromString('--max-semi-space-size=16')
 // src/cli/main.ts).
 // Its young generation does not grow either: V8 doubles it whenever enough survives its collections, up to 2 × 16 MB
 // (~34 MB at a million records), though an export keeps only the batch of rows in hand alive. Kept at its first size,
-// with batches of 250 rows, the peak measured 133–137 MB instead of 157–179 MB on one core, 180 MB instead of 210 MB
+// with batches of 250 rows, the peak measured 130–144 MB instead of 154–175 MB on one core, 176 MB instead of 206 MB
 // on two, at the same speed (the size itself can only be given on the command line, the growth also here).
 else setFlagsFromString('--heap-growing-percent=50 --semi-space-growth-factor=1');
 setFlagsFromString('--expose-gc');

@@ -28,11 +28,6 @@ export interface Db {
    */
   reopen: { url: string; searchPath?: string } | null;
   /**
-   * Runs a compiled read and returns its rows as arrays in the select's column order. For bulk reads (exports):
-   * rows as objects cost ~40 % more to build on SQLite than the query itself.
-   */
-  rows(query: CompiledQuery): Promise<unknown[][]>;
-  /**
    * Streams a read in batches (of about `batch.rows` rows or `batch.bytes` of text, whichever comes first), for a
    * bulk export: one statement and one snapshot from the first row to the last. Its columns are integers, texts, and
    * texts wanted as UTF-8 bytes (`kinds`; select those with utf8Bytes() of db/dialect.ts), which go to files as they
@@ -106,7 +101,6 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
     return {
       kysely,
       reopen: { url, searchPath },
-      rows: async (query) => (await pool.query({ text: query.sql, values: query.parameters as unknown[], rowMode: 'array' })).rows as unknown[][],
       streamRows: (query, kinds, batch) => copyOutBatches(pool, query, kinds, batch),
       readsOverlap: true,
       dialect: 'postgres',
@@ -132,14 +126,11 @@ export function openDatabase(url: string, options: { searchPath?: string; poolSi
   // 16 MiB of page cache: larger measured no faster for bulk writes and costs resident memory.
   sqlite.pragma('cache_size = -16384');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  // Raw-mode statements are kept apart from Kysely's cache: raw() changes how a statement returns rows.
-  const rawStatements = withStatementCache(sqlite, 20);
   return {
     kysely,
     reopen: file === ':memory:' ? null : { url: `sqlite:${file}` },
     dialect: 'sqlite',
     target: `sqlite:${file}`,
-    rows: async (query) => rawStatements.prepare(query.sql).raw(true).all(...(query.parameters as unknown[])) as unknown[][],
     streamRows: (query, _kinds, batch) => sqliteBatches(sqlite, file, query, batch),
     readsOverlap: false,
     preferScans: () => {

@@ -26,8 +26,8 @@ const ORGANIZATION_BUFFER_BYTES = 16 * 1024 * 1024;
 /**
  * From this many records an export of CSV files into SQLite runs on two cores by default: this thread writes the
  * first range of the records, a worker thread the rest into a part appended afterwards. At a million records that
- * measured 8.8–9.0 s at 192–198 MB against 11.7–12.0 s at 136–147 MB on one core. On PostgreSQL the server reads on the
- * second core already: one core measured 9.2–9.7 s at 135–137 MB, two 7.6–9.1 s at 203–209 MB, over the 200 MB the
+ * measured 8.8–9.0 s at 192–194 MB against 11.7–12.0 s at 133–144 MB on one core. On PostgreSQL the server reads on the
+ * second core already: one core measured 9.2–9.7 s at 132–134 MB, two 7.6–9.1 s at 201–204 MB, over the 200 MB the
  * export must stay under, so PostgreSQL stays on one. NDJSON, whose lines the database builds, gained ~25 % on SQLite
  * and lost ~25 % on PostgreSQL on two cores (76,900 against 60,500 rows/s; 48,400 against 64,300) for 35–75 MB more,
  * so an export with NDJSON stays on one core unless asked.
