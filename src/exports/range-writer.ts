@@ -1,8 +1,8 @@
 /**
  * Writes the rows of one range of record ids into the bulk files. An export on two cores runs two of these at once,
  * each with its own database connection: the first range into the files themselves, the second (in a worker thread)
- * into one part file, as segments that are appended to their files afterwards; on one core, one writes everything. Rows stay in id order, so the files
- * are the same bytes as a single pass would write.
+ * into one part file, as segments that are appended to their files afterwards; on one core, one writes everything.
+ * Rows stay in id order, so the files are the same bytes as a single pass would write.
  */
 import { join } from 'node:path';
 import { RECORD_TYPES, type RecordType } from '../standard/record-types.ts';

@@ -25,7 +25,7 @@ export interface AtomicFileOptions {
    * For a file whose temporary file is being created in the background (startTemporaryFiles): until it exists, full
    * buffers go to `spill` and are copied into the file once it does. Creating a file waited ~0.6 ms for this
    * kind of disk, one creation at a time however many threads asked; the export reached most of its thousands of files
-   * before the background had made them, and made them itself meanwhile (2.4 s of a million-record CSV export).
+   * before the background had made them, and made them itself meanwhile (1.4–2.4 s of a million-record CSV export).
    */
   pending?: { exists(temporaryPath: string): boolean; spill: Spill };
 }
