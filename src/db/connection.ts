@@ -30,10 +30,10 @@ export interface Db {
   /**
    * Streams a read in batches (of about `batch.rows` rows or `batch.bytes` of text, whichever comes first), for a
    * bulk export: one statement and one snapshot from the first row to the last. Its columns are integers, texts, and
-   * texts wanted as UTF-8 bytes (`kinds`; select those with utf8Bytes() of db/dialect.ts), which go to files as they
-   * come, never decoded into JavaScript strings and encoded back. Its parameters must be integers (PostgreSQL reads
-   * it with COPY, SQLite on a connection of its own). A batch's bytes are valid only until the next batch is asked
-   * for (PostgreSQL reuses their memory): copy what must outlive it.
+   * texts wanted as UTF-8 bytes (`kinds`; select those with utf8Bytes() or reusedUtf8Bytes() of db/dialect.ts), which
+   * go to files as they come. Its parameters must be integers (PostgreSQL reads it with COPY, SQLite on a connection
+   * of its own). A batch's bytes are valid only until the next batch is asked for (their memory is reused): copy what
+   * must outlive it.
    */
   streamRows(query: CompiledQuery, kinds: readonly ColumnKind[], batch: BatchLimits): AsyncIterable<unknown[][]>;
   /**
