@@ -1,7 +1,8 @@
 /**
  * Worker thread: reads a file, validates and prepares its records, and hands them to the writer in batches.
  * Parsing and validation use one core while the database writes on the other. The writer grants credits,
- * so the worker is never more than a few batches ahead (bounded memory).
+ * so the worker is never more than a few batches ahead (bounded memory). A credit may ask for its batch read but
+ * not prepared: the writer then prepares it itself, when it would otherwise wait for this thread (see work-share.ts).
  * It reads files under the standard (CSV, NDJSON) and contract register dumps.
  */
 import { createReadStream } from 'node:fs';
@@ -11,7 +12,7 @@ import { prepareItem } from '../register/prepare.ts';
 import { readRecords, type InputFormat } from './input.ts';
 import type { RecordType } from '../standard/schema.ts';
 import { readRegisterDump } from '../imports/registr-smluv/reader.ts';
-import { prepareRegisterEntry } from '../imports/registr-smluv/prepare.ts';
+import { mapRegisterEntry, prepareMappedEntry } from '../imports/registr-smluv/prepare.ts';
 import { VersionIndex } from '../imports/registr-smluv/versions.ts';
 
 export type PrepareWorkerData =
@@ -20,14 +21,13 @@ export type PrepareWorkerData =
 
 const port = parentPort!;
 const data = workerData as PrepareWorkerData;
-let credits = data.credits;
+/** Credits in the order granted; true asks for the batch unprepared. */
+const credits: boolean[] = new Array<boolean>(data.credits).fill(false);
 let wake: (() => void) | null = null;
-port.on('message', (message) => {
-  if (message === 'credit') {
-    credits++;
-    wake?.();
-    wake = null;
-  }
+port.on('message', (message: { credit: 'prepared' | 'raw' }) => {
+  credits.push(message.credit === 'raw');
+  wake?.();
+  wake = null;
 });
 
 const consumed = { bytes: 0 };
@@ -38,22 +38,24 @@ async function* countedFile(path: string): AsyncGenerator<Uint8Array> {
   }
 }
 
-async function send(items: unknown[]): Promise<void> {
-  while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
-  credits--;
-  port.postMessage({ type: 'batch', items, bytes: consumed.bytes });
+async function send<Raw>(batch: Raw[], prepare: (raw: Raw) => unknown): Promise<void> {
+  while (credits.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+  const raw = credits.shift()!;
+  const items = raw ? batch : batch.map(prepare);
+  // performance.timeOrigin + now() is one clock for all threads: the writer compares it with when it asked.
+  port.postMessage({ type: 'batch', raw, items, bytes: consumed.bytes, sentAt: performance.timeOrigin + performance.now() });
 }
 
-async function batched<T>(source: AsyncIterable<T>): Promise<void> {
-  let batch: T[] = [];
+async function batched<Raw>(source: AsyncIterable<Raw> | Iterable<Raw>, prepare: (raw: Raw) => unknown): Promise<void> {
+  let batch: Raw[] = [];
   for await (const item of source) {
     batch.push(item);
     if (batch.length >= data.batchSize) {
-      await send(batch);
+      await send(batch, prepare);
       batch = [];
     }
   }
-  if (batch.length > 0) await send(batch);
+  if (batch.length > 0) await send(batch, prepare);
 }
 
 try {
@@ -61,18 +63,15 @@ try {
     const reading = await readRecords(countedFile(data.path), { format: data.format, defaultType: data.defaultType });
     port.postMessage({ type: 'meta', format: reading.format, encoding: reading.encoding, fileType: reading.fileType, fileIssues: reading.fileIssues });
     const type = data.defaultType ?? reading.fileType;
-    await batched(
-      (async function* () {
-        for await (const item of reading.items) yield prepareItem(item, type);
-      })(),
-    );
+    await batched(reading.items, (item) => prepareItem(item, type));
   } else {
     port.postMessage({ type: 'meta' });
     await batched(
       (async function* () {
         const versions = new VersionIndex();
-        for await (const entry of readRegisterDump(countedFile(data.path), { gzip: data.gzip })) yield prepareRegisterEntry(entry, versions);
+        for await (const entry of readRegisterDump(countedFile(data.path), { gzip: data.gzip })) yield mapRegisterEntry(entry, versions);
       })(),
+      prepareMappedEntry,
     );
   }
   port.postMessage({ type: 'done' });

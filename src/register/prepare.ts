@@ -6,6 +6,7 @@ import { validateRecord, type ValidationIssue } from '../standard/validate.ts';
 import type { RecordType } from '../standard/schema.ts';
 import type { QualityLevel } from '../standard/quality.ts';
 import { contentHash, summarize, type RecordSummary } from './rules.ts';
+import { todayUtc } from '../shared/dates.ts';
 
 /** One item read from an input file or request: the parsed record, or why it could not be read. */
 export interface InputItem {
@@ -60,7 +61,7 @@ export function prepareItem(item: InputItem, defaultType?: RecordType): Prepared
     warnings: valid.warnings,
     redactionsJson: JSON.stringify(valid.redactions.map(({ path, reason }) => ({ path, reason }))),
     personalDataJson: valid.redactions.length > 0 ? JSON.stringify(valid.redactions) : null,
-    summary: summarize(valid, new Date().toISOString().slice(0, 10)),
+    summary: summarize(valid, todayUtc()),
   };
 }
 
