@@ -60,6 +60,28 @@ describe('streaming XML reader', () => {
     expect(events(DOCUMENT.split(''))).toEqual(whole);
   });
 
+  it('tells apart names of the same hash, and names that only begin alike', () => {
+    // "Aa" and "BB" have the same 31-based hash that names are looked up by.
+    expect(events(['<Aa><BB>x</BB><Aa/><BB a="1"/><Aab></Aab><A></A></Aa>'])).toEqual([
+      'open Aa {} @1',
+      'open BB {} @1',
+      'text "x"',
+      'close BB',
+      'open Aa {} @1',
+      'close Aa',
+      'open BB {"a":"1"} @1',
+      'close BB',
+      'open Aab {} @1',
+      'close Aab',
+      'open A {} @1',
+      'close A',
+      'close Aa',
+    ]);
+    expect(refused('<Aa><BB></Aa></BB>').czech).toBe('koncová značka neodpovídá otevřenému elementu');
+    expect(refused('<Aa><Aab></Aa></Aa>').message).toBe('</Aa> closes <Aab>');
+    expect(refused('<d><a></a ></d ></x>').message).toBe('closing tag </x> without an open element');
+  });
+
   it('refuses DOCTYPE (entity expansion, external entities), unknown entities, bad nesting and truncation', () => {
     expect(refused('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><dump>&lol;</dump>').czech).toBe('deklarace DOCTYPE není povolena');
     expect(refused('<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>').message).toMatch(/DOCTYPE/);

@@ -21,6 +21,19 @@ function localName(name: string): string {
   return colon < 0 ? name : name.slice(colon + 1);
 }
 
+/** localName, remembered per name: the reader hands out one copy of each name, so the lookup is by identity. */
+function localNames(): (name: string) => string {
+  const known = new Map<string, string>();
+  return (name) => {
+    let local = known.get(name);
+    if (local === undefined) {
+      local = localName(name);
+      if (known.size < 10_000) known.set(name, local);
+    }
+    return local;
+  };
+}
+
 export async function* readRegisterDump(source: AsyncIterable<Uint8Array>, options: { gzip?: boolean } = {}): AsyncGenerator<RegisterEntry> {
   // Elements are identified by their local names (a prefix, where a producer uses one, is dropped).
   const pending: RegisterEntry[] = [];
@@ -29,8 +42,9 @@ export async function* readRegisterDump(source: AsyncIterable<Uint8Array>, optio
   let party: Record<string, string> | null = null;
   let attachment: Record<string, string> | null = null;
   let text = '';
+  const localNameOf = localNames();
   const open = (tagName: string, attributes: Record<string, string>, line: number) => {
-    const name = localName(tagName);
+    const name = localNameOf(tagName);
     path.push(name);
     text = '';
     if (name === 'zaznam') entry = { line, subjekt: {}, smlouva: {}, smluvniStrany: [], prilohy: [] };
@@ -42,7 +56,7 @@ export async function* readRegisterDump(source: AsyncIterable<Uint8Array>, optio
     }
   };
   const close = (tagName: string) => {
-    const name = localName(tagName);
+    const name = localNameOf(tagName);
     path.pop();
     const parent = path[path.length - 1];
     const value = text.trim();
