@@ -70,7 +70,6 @@ export function summarize(valid: ValidRecord, publishedOn: string): RecordSummar
     role: party.role ?? 'prijemce',
   }));
   const number = ownNumber(record) ?? null;
-  const searchParts = [record.predmet, record.id, number ?? '', ...record.strany.flatMap((p) => [p.nazev, p.ico ?? '', p.zahranicniId ?? ''])];
   return {
     type: record.typ,
     subject: record.predmet,
@@ -83,14 +82,30 @@ export function summarize(valid: ValidRecord, publishedOn: string): RecordSummar
     hasAttachment: (record.prilohy ?? []).length > 0,
     partyCount: record.strany.length,
     attachmentCount: (record.prilohy ?? []).length,
-    // A leading space lets a word-prefix search be `LIKE '% token%'`.
-    searchText: ` ${foldText(searchParts.filter(Boolean).join(' ')).replace(/\s+/g, ' ')}`,
+    searchText: searchTextOf(record, number, parties),
     sourceVersion: record.typ === 'smlouva' && record.registrSmluvIdVerze && /^\d{1,15}$/.test(record.registrSmluvIdVerze) ? Number(record.registrSmluvIdVerze) : null,
     parties,
     redFlags: flagColumn(redFlagsOf(record, publishedOn)),
     latenessFromFirstPublication: record.typ === 'smlouva' && !record.datumZverejneni ? latenessBasis(record) : null,
     links: linksOf(record),
   };
+}
+
+/**
+ * The folded words a record is found by: subject, identifiers, parties' names and identifiers. A leading space
+ * lets a word-prefix search be `LIKE '% token%'`. Built by concatenation from the names folded already: the
+ * parts joined into one text and folded again cost ~5 % of preparing a record.
+ */
+function searchTextOf(record: StandardRecord, number: string | null, parties: readonly PartySummary[]): string {
+  let text = ` ${foldText(record.predmet)} ${foldText(record.id)}`;
+  if (number) text += ` ${foldText(number)}`;
+  for (let index = 0; index < parties.length; index++) {
+    const party = record.strany[index]!;
+    if (party.nazev) text += ` ${parties[index]!.nameFolded}`;
+    if (party.ico) text += ` ${foldText(party.ico)}`;
+    if (party.zahranicniId) text += ` ${foldText(party.zahranicniId)}`;
+  }
+  return text.replace(/\s+/g, ' ');
 }
 
 export interface FieldChange {
