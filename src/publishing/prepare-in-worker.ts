@@ -1,10 +1,10 @@
 /** Runs prepare-worker.ts and exposes its output as an async stream of prepared items. */
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../errors.ts';
-import { prepareItem, type InputItem, type PreparedItem } from '../register/prepare.ts';
+import { prepareItem, unpackPreparedItem, type InputItem, type PreparedItem } from '../register/prepare.ts';
 import type { TextEncodingName } from '../shared/decode.ts';
 import type { RecordType } from '../standard/schema.ts';
-import { prepareMappedEntry, type MappedRegisterEntry, type PreparedRegisterEntry } from '../imports/registr-smluv/prepare.ts';
+import { prepareMappedEntry, unpackRegisterEntry, type MappedRegisterEntry, type PreparedRegisterEntry } from '../imports/registr-smluv/prepare.ts';
 import type { FileIssue, InputFormat } from './input.ts';
 import type { PrepareWorkerData } from './prepare-worker.ts';
 import { WorkShare } from './work-share.ts';
@@ -38,8 +38,8 @@ export type Share = Pick<WorkShare, 'nextUnprepared'>;
 
 interface WorkerRun<T> {
   meta: Meta;
-  /** Batches in the worker's order, those it sent unprepared prepared here by `prepare`. */
-  batches(prepare: (raw: never) => T, share?: Share): AsyncGenerator<T[]>;
+  /** Batches in the worker's order: those it sent unprepared prepared here by `prepare`, the others unpacked. */
+  batches(prepare: (raw: never) => T, unpack: (packed: never) => T, share?: Share): AsyncGenerator<T[]>;
   /** Bytes of the file the worker has read so far. */
   bytesRead(): number;
 }
@@ -92,7 +92,7 @@ async function startWorker<T>(data: PrepareWorkerData, youngGenerationMb = 48): 
   }
   if (first.type !== 'meta') throw new Error(`prepare worker sent ${first.type} before meta`);
 
-  async function* batches(prepare: (raw: never) => T, share: Share = new WorkShare()): AsyncGenerator<T[]> {
+  async function* batches(prepare: (raw: never) => T, unpack: (packed: never) => T, share: Share = new WorkShare()): AsyncGenerator<T[]> {
     try {
       for (;;) {
         // Messages arrive (and are copied in) only when this thread's event loop turns, so whether the batch was
@@ -104,7 +104,7 @@ async function startWorker<T>(data: PrepareWorkerData, youngGenerationMb = 48): 
         const waited = message.sentAt > asked;
         bytes = message.bytes;
         worker.postMessage({ credit: share.nextUnprepared(waited) ? 'raw' : 'prepared' });
-        yield message.raw ? message.items.map((item) => prepare(item as never)) : (message.items as T[]);
+        yield message.items.map(message.raw ? (item) => prepare(item as never) : (item) => unpack(item as never));
       }
     } finally {
       await worker.terminate();
@@ -117,7 +117,7 @@ export async function prepareFileInWorker(path: string, options: { format?: Inpu
   const run = await startWorker<PreparedItem>({ kind: 'standard', path, format: options.format, defaultType: options.defaultType, batchSize: options.batchSize ?? 500, credits: 2 });
   const type = options.defaultType ?? run.meta.fileType;
   async function* items(): AsyncGenerator<PreparedItem> {
-    for await (const batch of run.batches((item: InputItem) => prepareItem(item, type), options.share)) yield* batch;
+    for await (const batch of run.batches((item: InputItem) => prepareItem(item, type), unpackPreparedItem, options.share)) yield* batch;
   }
   return { format: run.meta.format, encoding: run.meta.encoding, fileType: run.meta.fileType, fileIssues: run.meta.fileIssues, items: items() };
 }
@@ -127,5 +127,5 @@ export async function prepareDumpInWorker(path: string, options: { gzip: boolean
   // A dump's records are larger than a CSV row's: a 16 MB young generation and two batches in flight lowered the
   // peak by ~10 MB at the same speed (measured on 100,000 records).
   const run = await startWorker<PreparedRegisterEntry>({ kind: 'registr-smluv', path, gzip: options.gzip, batchSize: options.batchSize ?? 1000, credits: 2 }, 16);
-  return { batches: run.batches((entry: MappedRegisterEntry) => prepareMappedEntry(entry), options.share), bytesRead: run.bytesRead };
+  return { batches: run.batches((entry: MappedRegisterEntry) => prepareMappedEntry(entry), unpackRegisterEntry, options.share), bytesRead: run.bytesRead };
 }

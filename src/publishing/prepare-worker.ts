@@ -8,11 +8,11 @@
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../errors.ts';
-import { prepareItem } from '../register/prepare.ts';
+import { packPreparedItem, prepareItem } from '../register/prepare.ts';
 import { readRecords, type InputFormat } from './input.ts';
 import type { RecordType } from '../standard/schema.ts';
 import { readRegisterDump } from '../imports/registr-smluv/reader.ts';
-import { mapRegisterEntry, prepareMappedEntry } from '../imports/registr-smluv/prepare.ts';
+import { mapRegisterEntry, packRegisterEntry, prepareMappedEntry } from '../imports/registr-smluv/prepare.ts';
 import { VersionIndex } from '../imports/registr-smluv/versions.ts';
 
 export type PrepareWorkerData =
@@ -63,7 +63,7 @@ try {
     const reading = await readRecords(countedFile(data.path), { format: data.format, defaultType: data.defaultType });
     port.postMessage({ type: 'meta', format: reading.format, encoding: reading.encoding, fileType: reading.fileType, fileIssues: reading.fileIssues });
     const type = data.defaultType ?? reading.fileType;
-    await batched(reading.items, (item) => prepareItem(item, type));
+    await batched(reading.items, (item) => packPreparedItem(prepareItem(item, type)));
   } else {
     port.postMessage({ type: 'meta' });
     await batched(
@@ -71,7 +71,7 @@ try {
         const versions = new VersionIndex();
         for await (const entry of readRegisterDump(countedFile(data.path), { gzip: data.gzip })) yield mapRegisterEntry(entry, versions);
       })(),
-      prepareMappedEntry,
+      (mapped) => packRegisterEntry(prepareMappedEntry(mapped)),
     );
   }
   port.postMessage({ type: 'done' });

@@ -1,5 +1,5 @@
 /** One `zaznam` made ready for the register: its publisher (resolved by the writer) and the prepared contract. Pure. */
-import { prepareItem, type InputItem, type PreparedItem } from '../../register/prepare.ts';
+import { packPreparedItem, prepareItem, unpackPreparedItem, type InputItem, type PackedItem, type PreparedItem } from '../../register/prepare.ts';
 import { contractOf, publisherOf, type RegisterEntry, type RegisterPublisher } from './mapping.ts';
 import type { VersionIndex } from './versions.ts';
 
@@ -37,4 +37,16 @@ export function prepareMappedEntry(mapped: MappedRegisterEntry): PreparedRegiste
 
 export function prepareRegisterEntry(entry: RegisterEntry, versions: VersionIndex): PreparedRegisterEntry {
   return prepareMappedEntry(mapRegisterEntry(entry, versions));
+}
+
+/** A prepared entry as values only, for passing to another thread (see packPreparedItem). */
+export type PackedRegisterEntry = [string | undefined, string | undefined, string, string | undefined, PackedItem];
+
+export function packRegisterEntry(entry: PreparedRegisterEntry): PackedRegisterEntry {
+  const p = entry.publisher;
+  return [p.ico, p.dataBox, p.name, p.address, packPreparedItem(entry.item)];
+}
+
+export function unpackRegisterEntry(packed: PackedRegisterEntry): PreparedRegisterEntry {
+  return { publisher: { ico: packed[0], dataBox: packed[1], name: packed[2], address: packed[3] }, item: unpackPreparedItem(packed[4]) };
 }
