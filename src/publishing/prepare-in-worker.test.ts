@@ -38,10 +38,15 @@ describe('prepareDumpInWorker', () => {
     };
     for await (const entry of readRegisterDump(chunks())) inThread.push(prepareRegisterEntry(entry, versions));
 
-    const prepared = await prepareDumpInWorker(dump, { gzip: false, batchSize: 7, share: share() });
+    // Messages of 3 entries regrouped into the writer's batches of 7.
+    const prepared = await prepareDumpInWorker(dump, { gzip: false, batchSize: 7, messageItems: 3, share: share() });
     const fromWorker = [];
-    for await (const batch of prepared.batches) fromWorker.push(...batch);
-    expect(fromWorker).toHaveLength(60);
+    const sizes = [];
+    for await (const batch of prepared.batches) {
+      sizes.push(batch.length);
+      fromWorker.push(...batch);
+    }
+    expect(sizes).toEqual([7, 7, 7, 7, 7, 7, 7, 7, 4]);
     expect(fromWorker).toEqual(inThread);
   });
 });
