@@ -127,7 +127,7 @@ async function startWorker<T>(data: PrepareWorkerData, youngGenerationMb = 48): 
 export async function prepareFileInWorker(path: string, options: { format?: InputFormat; defaultType?: RecordType; batchSize?: number; share?: Share }): Promise<PreparedFile> {
   // Rows of a table are small: messages of 500 measured faster than of 100 (100,000 rows: 5.1–5.5 s against 5.6–6.3 s).
   const batchSize = options.batchSize ?? 500;
-  const run = await startWorker<PreparedItem>({ kind: 'standard', path, format: options.format, defaultType: options.defaultType, batchSize, credits: 2 });
+  const run = await startWorker<PreparedItem>({ kind: 'standard', path, format: options.format, defaultType: options.defaultType, messageItems: batchSize, credits: 2 });
   const type = options.defaultType ?? run.meta.fileType;
   async function* items(): AsyncGenerator<PreparedItem> {
     for await (const batch of run.batches(batchSize, (item: InputItem) => prepareItem(item, type), unpackPreparedItem, options.share)) yield* batch;
@@ -148,6 +148,6 @@ export async function prepareDumpInWorker(path: string, options: { gzip: boolean
   // instead of 16.9–24.3 s (alternating runs). Eight messages ahead keep about as many records in flight as two of
   // 500 did.
   const messageItems = Math.min(options.messageItems ?? 100, options.batchSize);
-  const run = await startWorker<PreparedRegisterEntry>({ kind: 'registr-smluv', path, gzip: options.gzip, batchSize: messageItems, credits: 8 }, 16);
+  const run = await startWorker<PreparedRegisterEntry>({ kind: 'registr-smluv', path, gzip: options.gzip, messageItems, credits: 8 }, 16);
   return { batches: run.batches(options.batchSize, (entry: MappedRegisterEntry) => prepareMappedEntry(entry), unpackRegisterEntry, options.share), bytesRead: run.bytesRead };
 }

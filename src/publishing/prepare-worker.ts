@@ -16,8 +16,8 @@ import { mapRegisterEntry, packRegisterEntry, prepareMappedEntry } from '../impo
 import { VersionIndex } from '../imports/registr-smluv/versions.ts';
 
 export type PrepareWorkerData =
-  | { kind: 'standard'; path: string; format?: InputFormat; defaultType?: RecordType; batchSize: number; credits: number }
-  | { kind: 'registr-smluv'; path: string; gzip: boolean; batchSize: number; credits: number };
+  | { kind: 'standard'; path: string; format?: InputFormat; defaultType?: RecordType; messageItems: number; credits: number }
+  | { kind: 'registr-smluv'; path: string; gzip: boolean; messageItems: number; credits: number };
 
 const port = parentPort!;
 const data = workerData as PrepareWorkerData;
@@ -54,7 +54,7 @@ async function batched<Raw>(source: AsyncIterable<Raw> | Iterable<Raw>, prepare:
   let batch: Raw[] = [];
   for await (const item of source) {
     batch.push(item);
-    if (batch.length >= data.batchSize) {
+    if (batch.length >= data.messageItems) {
       await send(batch, prepare);
       batch = [];
     }
